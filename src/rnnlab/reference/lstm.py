@@ -1,0 +1,166 @@
+r"""Long short-term memory (Hochreiter & Schmidhuber 1997, with the forget gate of Gers et al.
+2000), forward and backward through time by hand.
+
+For every step ``t`` (PyTorch's equations and gate order i, f, g, o)::
+
+    i_t = σ(W_ii x_t + b_ii + W_hi h_{t-1} + b_hi)          input gate
+    f_t = σ(W_if x_t + b_if + W_hf h_{t-1} + b_hf)          forget gate
+    g_t = tanh(W_ig x_t + b_ig + W_hg h_{t-1} + b_hg)       candidate cell
+    o_t = σ(W_io x_t + b_io + W_ho h_{t-1} + b_ho)          output gate
+    c_t = f_t ⊙ c_{t-1} + i_t ⊙ g_t
+    h_t = o_t ⊙ tanh(c_t)
+
+Backward, given ``dh_t`` (from the output and from step ``t+1``) and ``dc_t`` (from ``t+1``)::
+
+    do_t = dh_t ⊙ tanh(c_t)
+    dc_t += dh_t ⊙ o_t ⊙ (1 − tanh²(c_t))
+    di_t = dc_t ⊙ g_t      df_t = dc_t ⊙ c_{t-1}      dg_t = dc_t ⊙ i_t
+    dc_{t-1} = dc_t ⊙ f_t
+    da_t = [di ⊙ i(1−i), df ⊙ f(1−f), dg ⊙ (1−g²), do ⊙ o(1−o)]   (pre-activation gradients)
+    dh_{t-1} = da_t W_hh           dW_hh += da_tᵀ h_{t-1}
+
+The input projection ``W_ih x_t + b_ih`` of every step is done in one matmul before the loop by
+:class:`~rnnlab.reference.recurrent.RecurrentStack`; the scans below receive it time-major as
+``xproj`` with shape ``(T, B, 4H)``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from rnnlab.reference.activations import sigmoid_, sigmoid_grad_, tanh_grad_
+from rnnlab.reference.recurrent import RecurrentStack, ScanCache
+
+
+def lstm_forward_scan(xproj: np.ndarray, w_hh: np.ndarray, b_hh: np.ndarray,
+                      state0: tuple[np.ndarray, ...], mask: np.ndarray | None,
+                      nonlinearity: str = "tanh") -> tuple[np.ndarray, tuple, ScanCache]:
+    """Run one direction of one layer over time.
+
+    Args:
+        xproj: ``(T, B, 4H)`` input projections; overwritten with the gate activations.
+        w_hh: ``(4H, H)``; b_hh: ``(4H,)``.
+        state0: ``(h0, c0)``, each ``(B, H)``.
+        mask: ``(T, B, 1)`` booleans, True where the step is inside the sequence, or None.
+    Returns:
+        ``y`` ``(T, B, H)``, the final ``(h_n, c_n)``, and the cache for :func:`lstm_backward_scan`.
+    """
+    steps, batch, four_h = xproj.shape
+    hidden = four_h // 4
+    acts = xproj
+    acts += b_hh
+    hs = np.empty((steps + 1, batch, hidden), dtype=xproj.dtype)  # hs[t+1] is h_t, hs[0] is h0
+    cs = np.empty_like(hs)
+    tanh_c = np.empty((steps, batch, hidden), dtype=xproj.dtype)
+    hs[0], cs[0] = state0
+    y = hs[1:] if mask is None else np.empty((steps, batch, hidden), dtype=xproj.dtype)
+    recurrent = np.empty((batch, four_h), dtype=xproj.dtype)
+    product = np.empty((batch, hidden), dtype=xproj.dtype)
+    w_hh_t = w_hh.T
+    with np.errstate(over="ignore"):
+        for t in range(steps):
+            a = acts[t]
+            np.matmul(hs[t], w_hh_t, out=recurrent)
+            a += recurrent
+            sigmoid_(a[:, : 2 * hidden])           # i, f
+            np.tanh(a[:, 2 * hidden: 3 * hidden], out=a[:, 2 * hidden: 3 * hidden])  # g
+            sigmoid_(a[:, 3 * hidden:])            # o
+            i, f, g, o = (a[:, k * hidden:(k + 1) * hidden] for k in range(4))
+            c_new, h_new = cs[t + 1], hs[t + 1]
+            np.multiply(f, cs[t], out=c_new)
+            np.multiply(i, g, out=product)
+            c_new += product
+            np.tanh(c_new, out=tanh_c[t])
+            np.multiply(o, tanh_c[t], out=h_new)
+            if mask is not None:
+                # Past a sequence's end the output is zero and the state is carried unchanged.
+                np.multiply(h_new, mask[t], out=y[t])
+                np.copyto(h_new, hs[t], where=~mask[t])
+                np.copyto(c_new, cs[t], where=~mask[t])
+    cache = ScanCache(acts=acts, states=(hs, cs), extra=(tanh_c,), mask=mask, w_hh=w_hh)
+    return y, (hs[-1], cs[-1]), cache
+
+
+def lstm_backward_scan(cache: ScanCache, dy: np.ndarray, dstate_n: tuple[np.ndarray, ...],
+                       nonlinearity: str = "tanh"):
+    """Backpropagate one direction of one layer through time.
+
+    Args:
+        cache: from :func:`lstm_forward_scan`.
+        dy: ``(T, B, H)`` gradient of the loss with respect to the outputs ``y``.
+        dstate_n: ``(dh_n, dc_n)``, each ``(B, H)``.
+    Returns:
+        ``dxproj`` ``(T, B, 4H)``, ``dW_hh`` ``(4H, H)``, ``db_hh`` ``(4H,)`` and
+        ``(dh0, dc0)``.
+    """
+    acts, (hs, cs), (tanh_c,), mask, w_hh = (cache.acts, cache.states, cache.extra, cache.mask,
+                                             cache.w_hh)
+    steps, batch, four_h = acts.shape
+    hidden = four_h // 4
+    dacts = np.empty_like(acts)
+    dh = dstate_n[0].copy()
+    dc = dstate_n[1].copy()
+    dh_prev = np.empty_like(dh)
+    scratch = np.empty((batch, hidden), dtype=acts.dtype)
+    for t in reversed(range(steps)):
+        a, da = acts[t], dacts[t]
+        i, f, g, o = (a[:, k * hidden:(k + 1) * hidden] for k in range(4))
+        di, df, dg, do = (da[:, k * hidden:(k + 1) * hidden] for k in range(4))
+        if mask is None:
+            dh += dy[t]
+        else:
+            # Masked steps only carry the state: the gradient skips them untouched.
+            keep_h = np.where(mask[t], 0.0, dh)
+            keep_c = np.where(mask[t], 0.0, dc)
+            dh += dy[t]
+            dh *= mask[t]
+            dc *= mask[t]
+        # h_t = o ⊙ tanh(c_t)
+        np.multiply(dh, tanh_c[t], out=do)
+        np.multiply(dh, o, out=scratch)
+        tanh_grad_(scratch, tanh_c[t], dh_prev)     # dh_prev is free scratch here
+        dc += scratch
+        # c_t = f ⊙ c_{t-1} + i ⊙ g
+        np.multiply(dc, g, out=di)
+        np.multiply(dc, cs[t], out=df)
+        np.multiply(dc, i, out=dg)
+        dc *= f                                     # now dc_{t-1}
+        # through the nonlinearities to the pre-activations
+        sigmoid_grad_(da[:, : 2 * hidden], a[:, : 2 * hidden],
+                      np.empty((batch, 2 * hidden), dtype=a.dtype))
+        tanh_grad_(dg, g, scratch)
+        sigmoid_grad_(do, o, scratch)
+        np.matmul(da, w_hh, out=dh_prev)
+        dh, dh_prev = dh_prev, dh
+        if mask is not None:
+            dh += keep_h
+            dc += keep_c
+    flat_dacts = dacts.reshape(steps * batch, four_h)
+    dw_hh = flat_dacts.T @ hs[:-1].reshape(steps * batch, hidden)
+    db_hh = flat_dacts.sum(axis=0)
+    return dacts, dw_hh, db_hh, (dh, dc)
+
+
+class LSTM(RecurrentStack):
+    """A stack of LSTM layers in NumPy, with the contract of ``torch.nn.LSTM(batch_first=True)``.
+
+    Shapes (``D`` = 2 if bidirectional else 1, ``L`` = ``num_layers``):
+
+    * input ``x``: ``(batch, time, input_size)``; ``h0`` and ``c0``: ``(D*L, batch, hidden_size)``,
+      passed as the pair ``(h0, c0)``;
+    * output ``y``: ``(batch, time, D*hidden_size)``; ``(h_n, c_n)`` like ``(h0, c0)``.
+
+    Example:
+        >>> import numpy as np
+        >>> lstm = LSTM(input_size=3, hidden_size=5, seed=0)
+        >>> y, (h_n, c_n) = lstm.forward(np.ones((2, 7, 3), np.float32))
+        >>> y.shape, h_n.shape
+        ((2, 7, 5), (1, 2, 5))
+        >>> dx = lstm.backward(np.ones_like(y))          # fills lstm.grads
+        >>> sorted(lstm.grads)[:2]
+        ['bias_hh_l0', 'bias_ih_l0']
+    """
+
+    cell = "lstm"
+    _forward_scan = staticmethod(lstm_forward_scan)
+    _backward_scan = staticmethod(lstm_backward_scan)
