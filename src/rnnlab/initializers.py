@@ -24,7 +24,7 @@ from rnnlab.recurrent_spec import RecurrentSpec
 
 
 def glorot_uniform(rng: np.random.Generator, fan_out: int, fan_in: int) -> np.ndarray:
-    """A ``(fan_out, fan_in)`` matrix with entries ``U(-a, a)``, ``a = sqrt(6/(fan_in+fan_out))``."""
+    """A ``(fan_out, fan_in)`` matrix, entries ``U(-a, a)``, ``a = sqrt(6/(fan_in+fan_out))``."""
     limit = np.sqrt(6.0 / (fan_in + fan_out))
     return rng.uniform(-limit, limit, size=(fan_out, fan_in))
 

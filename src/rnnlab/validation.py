@@ -47,7 +47,8 @@ def check_lengths(lengths: object, batch: int, time: int) -> np.ndarray:
             f"lengths must hold one integer per sequence, shape ({batch},), got shape {array.shape}"
         )
     if array.dtype.kind not in "iu":
-        if array.dtype.kind == "f" and np.all(np.isfinite(array)) and np.all(array == np.round(array)):
+        whole = array.dtype.kind == "f" and np.all(np.isfinite(array))
+        if whole and np.all(array == np.round(array)):
             array = array.astype(np.int64)
         else:
             raise ValueError(f"lengths must be integers, got dtype {array.dtype}")

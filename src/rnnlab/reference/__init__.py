@@ -3,8 +3,16 @@ time, plus the pieces needed to train them (dense layer, losses, optimisers, cli
 finite-difference gradient checker. Nothing here imports torch.
 """
 
+from rnnlab.reference.dense import Dense
+from rnnlab.reference.gradcheck import gradient_check, numerical_gradient, relative_error
 from rnnlab.reference.gru import GRU
+from rnnlab.reference.losses import mean_squared_error, softmax, softmax_cross_entropy
 from rnnlab.reference.lstm import LSTM
+from rnnlab.reference.optimizers import SGD, Adam, Optimizer, RMSprop, clip_grad_norm
 from rnnlab.reference.rnn import RNN
 
-__all__ = ["GRU", "LSTM", "RNN"]
+__all__ = [
+    "GRU", "LSTM", "RNN", "SGD", "Adam", "Dense", "Optimizer", "RMSprop", "clip_grad_norm",
+    "gradient_check", "mean_squared_error", "numerical_gradient", "relative_error", "softmax",
+    "softmax_cross_entropy",
+]

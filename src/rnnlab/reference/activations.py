@@ -1,7 +1,12 @@
 """Elementwise activations written to run in place on preallocated buffers.
 
 The recurrent scans call these once per time step on small arrays, so avoiding temporaries
-(``out=``) matters more than brevity here.
+(``out=``) matters more than brevity here. Sigmoid gates use the identity
+
+    σ(z) = ½ + ½·tanh(z/2)
+
+with the halving of ``z`` folded into the weights, so one ``tanh`` call covers all of a step's
+gates and :func:`half_tanh_to_sigmoid_` finishes the sigmoid blocks.
 """
 
 from __future__ import annotations
@@ -13,13 +18,22 @@ def sigmoid_(a: np.ndarray) -> np.ndarray:
     """In place: ``a ← σ(a) = 1 / (1 + exp(−a))``. Returns ``a``.
 
     ``exp(−a)`` overflows to ``inf`` for very negative ``a`` and ``1/inf = 0`` is the right
-    limit, so callers wrap scans in ``np.errstate(over="ignore")``.
+    limit, so callers wrap this in ``np.errstate(over="ignore")``.
     """
-    np.negative(a, out=a)
+    # Not np.negative: in NumPy 2.4.6 np.negative(v, out=v) on a strided float32 column view
+    # (e.g. one gate of a hidden_size=1 LSTM) reads the wrong elements; multiply is correct.
+    np.multiply(a, -1.0, out=a)
     np.exp(a, out=a)
     a += 1.0
     np.reciprocal(a, out=a)
     return a
+
+
+def half_tanh_to_sigmoid_(t: np.ndarray) -> np.ndarray:
+    """In place: ``t ← ½ + ½·t``; turns ``tanh(z/2)`` into ``σ(z)``. Returns ``t``."""
+    t *= 0.5
+    t += 0.5
+    return t
 
 
 def sigmoid_grad_(grad: np.ndarray, s: np.ndarray, scratch: np.ndarray) -> np.ndarray:

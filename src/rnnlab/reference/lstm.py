@@ -16,73 +16,93 @@ Backward, given ``dh_t`` (from the output and from step ``t+1``) and ``dc_t`` (f
     dc_t += dh_t ⊙ o_t ⊙ (1 − tanh²(c_t))
     di_t = dc_t ⊙ g_t      df_t = dc_t ⊙ c_{t-1}      dg_t = dc_t ⊙ i_t
     dc_{t-1} = dc_t ⊙ f_t
-    da_t = [di ⊙ i(1−i), df ⊙ f(1−f), dg ⊙ (1−g²), do ⊙ o(1−o)]   (pre-activation gradients)
+    da_t = [di ⊙ i(1−i), df ⊙ f(1−f), dg ⊙ (1−g²), do ⊙ o(1−o)]    (pre-activations)
     dh_{t-1} = da_t W_hh           dW_hh += da_tᵀ h_{t-1}
 
-The input projection ``W_ih x_t + b_ih`` of every step is done in one matmul before the loop by
-:class:`~rnnlab.reference.recurrent.RecurrentStack`; the scans below receive it time-major as
-``xproj`` with shape ``(T, B, 4H)``.
+The input projection ``W_ih x_t + b_ih + b_hh`` of every step is done in one matmul before the
+loop by :class:`~rnnlab.reference.recurrent.RecurrentStack`; the scans below receive it
+time-major as ``xproj`` with shape ``(T, B, 4H)``.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from rnnlab.reference.activations import sigmoid_, sigmoid_grad_, tanh_grad_
-from rnnlab.reference.recurrent import RecurrentStack, ScanCache
+from rnnlab.reference.activations import tanh_grad_
+from rnnlab.reference.recurrent import RecurrentStack, ScanCache, fresh_buffer, gate_scale
+
+SIGMOID_GATES = (0, 1, 3)  # i, f, o; g (block 2) uses tanh
+
+
+def _gate_vectors(hidden: int, dtype) -> tuple[np.ndarray, np.ndarray]:
+    """``(4H,)`` vectors ``sig`` (1 on i, f, o; 0 on g) and ``1 − sig``, used to treat all four
+    gate blocks in one contiguous operation instead of one strided operation per block."""
+    sig = np.ones(4 * hidden, dtype=dtype)
+    sig[2 * hidden: 3 * hidden] = 0.0
+    return sig, 1.0 - sig
 
 
 def lstm_forward_scan(xproj: np.ndarray, w_hh: np.ndarray, b_hh: np.ndarray,
                       state0: tuple[np.ndarray, ...], mask: np.ndarray | None,
-                      nonlinearity: str = "tanh") -> tuple[np.ndarray, tuple, ScanCache]:
+                      nonlinearity: str = "tanh",
+                      buffer=fresh_buffer) -> tuple[np.ndarray, tuple, ScanCache]:
     """Run one direction of one layer over time.
 
     Args:
-        xproj: ``(T, B, 4H)`` input projections; overwritten with the gate activations.
-        w_hh: ``(4H, H)``; b_hh: ``(4H,)``.
+        xproj: ``(T, B, 4H)`` input projections including both biases, with the sigmoid gates'
+            blocks halved (see :mod:`rnnlab.reference.recurrent`); overwritten with the gate
+            activations ``[i, f, g, o]``.
+        w_hh: ``(4H, H)``; b_hh: ``(4H,)`` (already inside ``xproj``).
         state0: ``(h0, c0)``, each ``(B, H)``.
         mask: ``(T, B, 1)`` booleans, True where the step is inside the sequence, or None.
+        buffer: scratch-array factory (see :class:`~rnnlab.reference.recurrent.Workspace`).
     Returns:
         ``y`` ``(T, B, H)``, the final ``(h_n, c_n)``, and the cache for :func:`lstm_backward_scan`.
     """
     steps, batch, four_h = xproj.shape
     hidden = four_h // 4
+    dtype = xproj.dtype
     acts = xproj
-    acts += b_hh
-    hs = np.empty((steps + 1, batch, hidden), dtype=xproj.dtype)  # hs[t+1] is h_t, hs[0] is h0
-    cs = np.empty_like(hs)
-    tanh_c = np.empty((steps, batch, hidden), dtype=xproj.dtype)
+    hs = buffer("hs", (steps + 1, batch, hidden), dtype)  # hs[t+1] is h_t, hs[0] is h0
+    cs = buffer("cs", (steps + 1, batch, hidden), dtype)
+    tanh_c = buffer("tanh_c", (steps, batch, hidden), dtype)
     hs[0], cs[0] = state0
-    y = hs[1:] if mask is None else np.empty((steps, batch, hidden), dtype=xproj.dtype)
-    recurrent = np.empty((batch, four_h), dtype=xproj.dtype)
-    product = np.empty((batch, hidden), dtype=xproj.dtype)
-    w_hh_t = w_hh.T
-    with np.errstate(over="ignore"):
-        for t in range(steps):
-            a = acts[t]
-            np.matmul(hs[t], w_hh_t, out=recurrent)
-            a += recurrent
-            sigmoid_(a[:, : 2 * hidden])           # i, f
-            np.tanh(a[:, 2 * hidden: 3 * hidden], out=a[:, 2 * hidden: 3 * hidden])  # g
-            sigmoid_(a[:, 3 * hidden:])            # o
-            i, f, g, o = (a[:, k * hidden:(k + 1) * hidden] for k in range(4))
-            c_new, h_new = cs[t + 1], hs[t + 1]
-            np.multiply(f, cs[t], out=c_new)
-            np.multiply(i, g, out=product)
-            c_new += product
-            np.tanh(c_new, out=tanh_c[t])
-            np.multiply(o, tanh_c[t], out=h_new)
-            if mask is not None:
-                # Past a sequence's end the output is zero and the state is carried unchanged.
-                np.multiply(h_new, mask[t], out=y[t])
-                np.copyto(h_new, hs[t], where=~mask[t])
-                np.copyto(c_new, cs[t], where=~mask[t])
+    y = hs[1:] if mask is None else buffer("y", (steps, batch, hidden), dtype)
+    recurrent = np.empty((batch, four_h), dtype=dtype)
+    product = np.empty((batch, hidden), dtype=dtype)
+    # σ(z) = ½ + ½·tanh(z/2) on i, f, o and tanh on g: a ← a·half + half after one tanh.
+    sig, _ = _gate_vectors(hidden, dtype)
+    half = 0.5 * sig
+    slope = 1.0 - half
+    # Contiguous (H, 4H) copy: BLAS is faster on it than on the transposed view.
+    w_hh_t = np.ascontiguousarray(w_hh.T * gate_scale(4, hidden, SIGMOID_GATES, dtype))
+    # (T, B, H) views of each gate, sliced once: slicing inside the loop costs as much as an op.
+    gate_i, gate_f, gate_g, gate_o = (acts[:, :, k * hidden:(k + 1) * hidden] for k in range(4))
+    for t in range(steps):
+        a = acts[t]
+        np.matmul(hs[t], w_hh_t, out=recurrent)
+        a += recurrent
+        np.tanh(a, out=a)
+        a *= slope
+        a += half
+        i, f, g, o = gate_i[t], gate_f[t], gate_g[t], gate_o[t]
+        c_new, h_new = cs[t + 1], hs[t + 1]
+        np.multiply(f, cs[t], out=c_new)
+        np.multiply(i, g, out=product)
+        c_new += product
+        np.tanh(c_new, out=tanh_c[t])
+        np.multiply(o, tanh_c[t], out=h_new)
+        if mask is not None:
+            # Past a sequence's end the output is zero and the state is carried unchanged.
+            np.multiply(h_new, mask[t], out=y[t])
+            np.copyto(h_new, hs[t], where=~mask[t])
+            np.copyto(c_new, cs[t], where=~mask[t])
     cache = ScanCache(acts=acts, states=(hs, cs), extra=(tanh_c,), mask=mask, w_hh=w_hh)
     return y, (hs[-1], cs[-1]), cache
 
 
 def lstm_backward_scan(cache: ScanCache, dy: np.ndarray, dstate_n: tuple[np.ndarray, ...],
-                       nonlinearity: str = "tanh"):
+                       nonlinearity: str = "tanh", buffer=fresh_buffer):
     """Backpropagate one direction of one layer through time.
 
     Args:
@@ -90,22 +110,27 @@ def lstm_backward_scan(cache: ScanCache, dy: np.ndarray, dstate_n: tuple[np.ndar
         dy: ``(T, B, H)`` gradient of the loss with respect to the outputs ``y``.
         dstate_n: ``(dh_n, dc_n)``, each ``(B, H)``.
     Returns:
-        ``dxproj`` ``(T, B, 4H)``, ``dW_hh`` ``(4H, H)``, ``db_hh`` ``(4H,)`` and
-        ``(dh0, dc0)``.
+        ``dxproj`` ``(T, B, 4H)`` (with respect to the unscaled pre-activations),
+        ``dW_hh`` ``(4H, H)``, ``db_hh`` (None: it equals ``db_ih``) and ``(dh0, dc0)``.
     """
     acts, (hs, cs), (tanh_c,), mask, w_hh = (cache.acts, cache.states, cache.extra, cache.mask,
                                              cache.w_hh)
     steps, batch, four_h = acts.shape
     hidden = four_h // 4
-    dacts = np.empty_like(acts)
+    dacts = buffer("dacts", acts.shape, acts.dtype)
     dh = dstate_n[0].copy()
     dc = dstate_n[1].copy()
     dh_prev = np.empty_like(dh)
     scratch = np.empty((batch, hidden), dtype=acts.dtype)
+    derivative = np.empty((batch, four_h), dtype=acts.dtype)
+    # σ' = s(1 − s) on i, f, o and tanh' = 1 − g² on g, in one pass: a·(sig − a) + (1 − sig).
+    sig, not_sig = _gate_vectors(hidden, acts.dtype)
+    gates = [acts[:, :, k * hidden:(k + 1) * hidden] for k in range(4)]
+    d_gates = [dacts[:, :, k * hidden:(k + 1) * hidden] for k in range(4)]
     for t in reversed(range(steps)):
         a, da = acts[t], dacts[t]
-        i, f, g, o = (a[:, k * hidden:(k + 1) * hidden] for k in range(4))
-        di, df, dg, do = (da[:, k * hidden:(k + 1) * hidden] for k in range(4))
+        i, f, g, o = gates[0][t], gates[1][t], gates[2][t], gates[3][t]
+        di, df, dg, do = d_gates[0][t], d_gates[1][t], d_gates[2][t], d_gates[3][t]
         if mask is None:
             dh += dy[t]
         else:
@@ -126,10 +151,10 @@ def lstm_backward_scan(cache: ScanCache, dy: np.ndarray, dstate_n: tuple[np.ndar
         np.multiply(dc, i, out=dg)
         dc *= f                                     # now dc_{t-1}
         # through the nonlinearities to the pre-activations
-        sigmoid_grad_(da[:, : 2 * hidden], a[:, : 2 * hidden],
-                      np.empty((batch, 2 * hidden), dtype=a.dtype))
-        tanh_grad_(dg, g, scratch)
-        sigmoid_grad_(do, o, scratch)
+        np.subtract(sig, a, out=derivative)
+        derivative *= a
+        derivative += not_sig
+        da *= derivative
         np.matmul(da, w_hh, out=dh_prev)
         dh, dh_prev = dh_prev, dh
         if mask is not None:
@@ -137,8 +162,7 @@ def lstm_backward_scan(cache: ScanCache, dy: np.ndarray, dstate_n: tuple[np.ndar
             dc += keep_c
     flat_dacts = dacts.reshape(steps * batch, four_h)
     dw_hh = flat_dacts.T @ hs[:-1].reshape(steps * batch, hidden)
-    db_hh = flat_dacts.sum(axis=0)
-    return dacts, dw_hh, db_hh, (dh, dc)
+    return dacts, dw_hh, None, (dh, dc)
 
 
 class LSTM(RecurrentStack):
@@ -162,5 +186,6 @@ class LSTM(RecurrentStack):
     """
 
     cell = "lstm"
+    sigmoid_gates = SIGMOID_GATES
     _forward_scan = staticmethod(lstm_forward_scan)
     _backward_scan = staticmethod(lstm_backward_scan)

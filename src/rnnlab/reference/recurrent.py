@@ -4,8 +4,11 @@ A :class:`RecurrentStack` owns the parameters (PyTorch names and layout, see
 :mod:`rnnlab.recurrent_spec`) and runs every layer and direction. The cell-specific part is a pair
 of *scan* functions supplied by each subclass (``rnn.py``, ``lstm.py``, ``gru.py``)::
 
-    forward_scan(xproj, w_hh, b_hh, state0, mask, nonlinearity) -> y, state_n, cache
-    backward_scan(cache, dy, dstate_n, nonlinearity) -> dxproj, dw_hh, db_hh, dstate0
+    forward_scan(xproj, w_hh, b_hh, state0, mask, nonlinearity, buffer) -> y, state_n, cache
+    backward_scan(cache, dy, dstate_n, nonlinearity, buffer) -> dxproj, dw_hh, db_hh, dstate0
+
+``buffer(name, shape, dtype)`` hands out scratch arrays (see :class:`Workspace`); ``db_hh`` is
+None when ``b_hh`` was folded into ``xproj`` (its gradient then equals ``b_ih``'s).
 
 Layout choices, and why:
 
@@ -13,6 +16,10 @@ Layout choices, and why:
   contiguous block that BLAS can use without copying; the public API is batch-first.
 * The input projection ``x_t W_ihᵀ + b_ih`` of *all* steps is one matmul before the time loop,
   and ``dW_ih``/``dx`` are one matmul each after it; only ``h W_hhᵀ`` stays inside the loop.
+* Sigmoid gates are computed as ``σ(z) = ½ + ½·tanh(z/2)`` so that one ``tanh`` call covers
+  every gate of a step. The halving is folded into the input weights here (see
+  :meth:`RecurrentStack._projection`) and into ``W_hh`` by the scans; backward scans return
+  gradients with respect to the true (unscaled) pre-activations, so nothing else changes.
 * The reverse direction runs the same forward scan on the time-flipped sequence. With variable
   ``lengths`` a right-padded batch becomes left-padded when flipped, and the mask keeps the state
   at ``h0`` through the padding, so each sequence is read from its own last valid step — the
@@ -47,6 +54,34 @@ class ScanCache:
     w_hh: np.ndarray
 
 
+class Workspace:
+    """Scratch arrays kept between calls and reused when the shape matches.
+
+    Fresh multi-megabyte arrays are paid for in page faults on first touch, which for a layer of
+    batch 64 × 100 steps costs about as much as its elementwise arithmetic; reusing them makes
+    repeated training steps of one batch shape cheaper. Arrays handed out are only valid until
+    the next forward pass of the same model.
+    """
+
+    def __init__(self) -> None:
+        self._arrays: dict[str, np.ndarray] = {}
+
+    def __call__(self, name: str, shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
+        array = self._arrays.get(name)
+        if array is None or array.shape != shape or array.dtype != dtype:
+            array = self._arrays[name] = np.empty(shape, dtype=dtype)
+        return array
+
+    def scope(self, prefix: str) -> Callable[[str, tuple[int, ...], np.dtype], np.ndarray]:
+        """A buffer factory whose names live under ``prefix`` (one per layer and direction)."""
+        return lambda name, shape, dtype: self(f"{prefix}/{name}", shape, dtype)
+
+
+def fresh_buffer(name: str, shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
+    """Buffer factory that allocates every time (the default for direct calls to a scan)."""
+    return np.empty(shape, dtype=dtype)
+
+
 @dataclass
 class _LayerCache:
     inputs: np.ndarray                # (T, B, I_k) time-major input of this layer
@@ -77,6 +112,10 @@ class RecurrentStack:
     cell: str = ""
     _forward_scan: Callable
     _backward_scan: Callable
+    # Gate blocks computed with a sigmoid (their pre-activations are halved, see module doc).
+    sigmoid_gates: tuple[int, ...] = ()
+    # Whether b_hh can be added once with b_ih (true unless b_hh sits inside a product, as GRU's).
+    fold_hidden_bias: bool = True
 
     def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1,
                  bidirectional: bool = False, *, nonlinearity: str = "tanh",
@@ -93,6 +132,7 @@ class RecurrentStack:
         self.grad_h0: np.ndarray | None = None
         self.grad_c0: np.ndarray | None = None
         self._cache: list[_LayerCache] | None = None
+        self._workspace = Workspace()
         self._batch_time: tuple[int, int] | None = None
 
     # ------------------------------------------------------------------ sizes and parameters
@@ -167,16 +207,15 @@ class RecurrentStack:
             for direction in range(spec.num_directions):
                 s = spec.suffix(layer, direction)
                 index = layer * spec.num_directions + direction
-                xproj = flat_inputs @ self.params[f"weight_ih_{s}"].T
-                xproj += self.params[f"bias_ih_{s}"]
-                xproj = xproj.reshape(steps, batch, -1)
+                buffer = self._workspace.scope(s)
+                xproj = self._projection(flat_inputs, s, buffer).reshape(steps, batch, -1)
                 step_mask = mask
                 if direction == 1:
                     xproj = xproj[::-1]
                     step_mask = None if mask is None else mask[::-1]
                 y, state_n, scan = type(self)._forward_scan(
                     xproj, self.params[f"weight_hh_{s}"], self.params[f"bias_hh_{s}"],
-                    tuple(st[index] for st in state0), step_mask, spec.nonlinearity)
+                    tuple(st[index] for st in state0), step_mask, spec.nonlinearity, buffer)
                 outputs.append(y if direction == 0 else y[::-1])
                 scans.append(scan)
                 for final, value in zip(finals, state_n, strict=True):
@@ -225,8 +264,9 @@ class RecurrentStack:
         for layer in reversed(range(spec.num_layers)):
             cache = self._cache[layer]
             flat_inputs = cache.inputs.reshape(steps * batch, -1)
-            d_inputs = np.zeros_like(cache.inputs)
+            d_inputs = np.empty_like(cache.inputs)
             flat_d_inputs = d_inputs.reshape(steps * batch, -1)
+            ones = np.ones(steps * batch, dtype=self.dtype)
             for direction in range(spec.num_directions):
                 s = spec.suffix(layer, direction)
                 index = layer * spec.num_directions + direction
@@ -235,15 +275,19 @@ class RecurrentStack:
                     dy_dir = dy_dir[::-1]
                 dxproj, dw_hh, db_hh, dstate = type(self)._backward_scan(
                     cache.scans[direction], dy_dir, tuple(d[index] for d in dfinal),
-                    spec.nonlinearity)
+                    spec.nonlinearity, self._workspace.scope(s))
                 if direction == 1:
                     dxproj = dxproj[::-1]
                 flat_dxproj = np.ascontiguousarray(dxproj).reshape(steps * batch, -1)
+                db_ih = ones @ flat_dxproj  # a matrix-vector product: faster than .sum(axis=0)
                 self.grads[f"weight_hh_{s}"] = dw_hh
-                self.grads[f"bias_hh_{s}"] = db_hh
+                self.grads[f"bias_hh_{s}"] = db_ih.copy() if db_hh is None else db_hh
                 self.grads[f"weight_ih_{s}"] = flat_dxproj.T @ flat_inputs
-                self.grads[f"bias_ih_{s}"] = flat_dxproj.sum(axis=0)
-                flat_d_inputs += flat_dxproj @ self.params[f"weight_ih_{s}"]
+                self.grads[f"bias_ih_{s}"] = db_ih
+                if direction == 0:
+                    np.matmul(flat_dxproj, self.params[f"weight_ih_{s}"], out=flat_d_inputs)
+                else:
+                    flat_d_inputs += flat_dxproj @ self.params[f"weight_ih_{s}"]
                 for d0, value in zip(dstate0, dstate, strict=True):
                     d0[index] = value
             d_outputs = d_inputs
@@ -252,6 +296,19 @@ class RecurrentStack:
         return np.ascontiguousarray(d_outputs.transpose(1, 0, 2))
 
     # ------------------------------------------------------------------ helpers
+    def _projection(self, flat_inputs: np.ndarray, suffix: str, buffer) -> np.ndarray:
+        """``(T*B, G*H)`` = ``(x W_ihᵀ + b_ih [+ b_hh]) ⊙ scale`` for every step in one matmul."""
+        scale = gate_scale(self.spec.gates, self.spec.hidden_size, self.sigmoid_gates,
+                           self.dtype)
+        bias = self.params[f"bias_ih_{suffix}"]
+        if self.fold_hidden_bias:
+            bias = bias + self.params[f"bias_hh_{suffix}"]
+        weight = self.params[f"weight_ih_{suffix}"].T * scale
+        xproj = buffer("xproj", (flat_inputs.shape[0], weight.shape[1]), self.dtype)
+        np.matmul(flat_inputs, weight, out=xproj)
+        xproj += bias * scale
+        return xproj
+
     def _as_array(self, value, name: str) -> np.ndarray:
         value = _to_numpy(value)
         try:
@@ -282,6 +339,15 @@ class RecurrentStack:
             check_state(array.shape, bool(np.all(np.isfinite(array))), spec, batch, name)
             states.append(array)
         return states
+
+
+def gate_scale(num_gates: int, hidden: int, sigmoid_gates: tuple[int, ...],
+               dtype: np.dtype) -> np.ndarray:
+    """``(num_gates*hidden,)`` factors for the pre-activations: ½ for sigmoid gates, else 1."""
+    scale = np.ones(num_gates * hidden, dtype=dtype)
+    for gate in sigmoid_gates:
+        scale[gate * hidden:(gate + 1) * hidden] = 0.5
+    return scale
 
 
 def _to_numpy(value):

@@ -11,29 +11,30 @@ Backward, given ``dh_t``::
 
 The product ``W_hh`` is applied once per step, so ``dh`` is multiplied by ``W_hhᵀ diag(φ')``
 over and over on its way back: the vanishing (or exploding) gradient that gates were invented to
-fix. The scans receive ``xproj = W_ih x + b_ih`` for all steps, time-major ``(T, B, H)``.
+fix. The scans receive ``xproj = W_ih x + b_ih + b_hh`` for all steps, time-major ``(T, B, H)``.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from rnnlab.reference.recurrent import RecurrentStack, ScanCache
+from rnnlab.reference.recurrent import RecurrentStack, ScanCache, fresh_buffer
 
 
 def rnn_forward_scan(xproj: np.ndarray, w_hh: np.ndarray, b_hh: np.ndarray,
                      state0: tuple[np.ndarray, ...], mask: np.ndarray | None,
-                     nonlinearity: str = "tanh") -> tuple[np.ndarray, tuple, ScanCache]:
-    """One direction of one layer; ``xproj`` ``(T, B, H)`` is overwritten with the candidate
-    states ``φ(·)``. Returns ``y`` ``(T, B, H)``, ``(h_n,)`` and the cache."""
+                     nonlinearity: str = "tanh",
+                     buffer=fresh_buffer) -> tuple[np.ndarray, tuple, ScanCache]:
+    """One direction of one layer; ``xproj`` ``(T, B, H)`` (both biases included) is
+    overwritten with the candidate states ``φ(·)``. Returns ``y`` ``(T, B, H)``, ``(h_n,)``
+    and the cache."""
     steps, batch, hidden = xproj.shape
-    acts = xproj
-    acts += b_hh
-    hs = np.empty((steps + 1, batch, hidden), dtype=xproj.dtype)
+    acts = xproj  # already holds W_ih x + b_ih + b_hh
+    hs = buffer("hs", (steps + 1, batch, hidden), xproj.dtype)
     hs[0] = state0[0]
-    y = hs[1:] if mask is None else np.empty((steps, batch, hidden), dtype=xproj.dtype)
+    y = hs[1:] if mask is None else buffer("y", (steps, batch, hidden), xproj.dtype)
     recurrent = np.empty((batch, hidden), dtype=xproj.dtype)
-    w_hh_t = w_hh.T
+    w_hh_t = np.ascontiguousarray(w_hh.T)  # BLAS is faster on a contiguous copy
     for t in range(steps):
         a = acts[t]
         np.matmul(hs[t], w_hh_t, out=recurrent)
@@ -52,11 +53,12 @@ def rnn_forward_scan(xproj: np.ndarray, w_hh: np.ndarray, b_hh: np.ndarray,
 
 
 def rnn_backward_scan(cache: ScanCache, dy: np.ndarray, dstate_n: tuple[np.ndarray, ...],
-                      nonlinearity: str = "tanh"):
-    """Returns ``dxproj`` ``(T, B, H)``, ``dW_hh`` ``(H, H)``, ``db_hh`` ``(H,)``, ``(dh0,)``."""
+                      nonlinearity: str = "tanh", buffer=fresh_buffer):
+    """Returns ``dxproj`` ``(T, B, H)``, ``dW_hh`` ``(H, H)``, ``db_hh`` (None: it equals
+    ``db_ih``) and ``(dh0,)``."""
     acts, (hs,), mask, w_hh = cache.acts, cache.states, cache.mask, cache.w_hh
     steps, batch, hidden = acts.shape
-    dacts = np.empty_like(acts)
+    dacts = buffer("dacts", acts.shape, acts.dtype)
     dh = dstate_n[0].copy()
     scratch = np.empty_like(dh)
     for t in reversed(range(steps)):
@@ -78,8 +80,7 @@ def rnn_backward_scan(cache: ScanCache, dy: np.ndarray, dstate_n: tuple[np.ndarr
             dh += keep
     flat = dacts.reshape(steps * batch, hidden)
     dw_hh = flat.T @ hs[:-1].reshape(steps * batch, hidden)
-    db_hh = flat.sum(axis=0)
-    return dacts, dw_hh, db_hh, (dh,)
+    return dacts, dw_hh, None, (dh,)
 
 
 class RNN(RecurrentStack):

@@ -1,0 +1,1 @@
+"""Benchmarks for rnnlab; run ``make bench`` or ``python -m benchmarks [name]``."""

@@ -1,0 +1,76 @@
+"""Shared builders for the engine tests: random problems and a scalar loss touching every output.
+
+The loss ``L = Σ y ⊙ R_y + Σ h_n ⊙ R_h (+ Σ c_n ⊙ R_c)`` uses fixed random weights ``R`` so that
+every output, final state and (through them) every parameter gets a distinct gradient.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from rnnlab import reference
+
+REFERENCE = {"rnn": reference.RNN, "lstm": reference.LSTM, "gru": reference.GRU}
+TORCH_NN = {"rnn": torch.nn.RNN, "lstm": torch.nn.LSTM, "gru": torch.nn.GRU}
+
+
+@dataclass
+class Problem:
+    model: reference.RNN | reference.LSTM | reference.GRU
+    x: np.ndarray
+    states: list[np.ndarray]          # [h0] or [h0, c0]
+    lengths: np.ndarray | None
+    weights: dict[str, np.ndarray]    # R_y, R_h, (R_c)
+
+    def initial_state(self):
+        return tuple(self.states) if len(self.states) == 2 else self.states[0]
+
+    def forward(self):
+        return self.model.forward(self.x, self.initial_state(), self.lengths)
+
+    def loss(self) -> float:
+        y, final = self.forward()
+        finals = final if isinstance(final, tuple) else (final,)
+        total = float(np.sum(y * self.weights["y"]))
+        for k, value in enumerate(finals):
+            total += float(np.sum(value * self.weights[f"s{k}"]))
+        return total
+
+    def backward(self) -> np.ndarray:
+        self.forward()
+        extra = [self.weights[f"s{k}"] for k in range(len(self.states))]
+        return self.model.backward(self.weights["y"], *extra)
+
+
+def make_problem(cell: str, *, num_layers=1, bidirectional=False, variable_lengths=False,
+                 batch=3, steps=5, input_size=3, hidden=4, dtype=np.float64, seed=0,
+                 nonlinearity="tanh") -> Problem:
+    rng = np.random.default_rng(seed)
+    kwargs = {"nonlinearity": nonlinearity} if cell == "rnn" else {}
+    model = REFERENCE[cell](input_size, hidden, num_layers, bidirectional, dtype=dtype,
+                            seed=seed, **kwargs)
+    # Random biases too, so that a bias gradient routed to the wrong gate shows up.
+    model.load_state_dict({k: rng.uniform(-0.5, 0.5, v.shape) for k, v in model.params.items()})
+    x = rng.standard_normal((batch, steps, input_size)).astype(dtype)
+    n_states = 2 if cell == "lstm" else 1
+    shape = model.spec.state_shape(batch)
+    states = [rng.standard_normal(shape).astype(dtype) * 0.5 for _ in range(n_states)]
+    lengths = None
+    if variable_lengths:
+        # unsorted, including the shortest (1) and the longest (steps) possible
+        lengths = np.array([steps, 1, *rng.integers(1, steps + 1, batch)][:batch])
+        rng.shuffle(lengths)
+    out_size = model.spec.output_size
+    weights = {"y": rng.standard_normal((batch, steps, out_size)).astype(dtype)}
+    for k in range(n_states):
+        weights[f"s{k}"] = rng.standard_normal(shape).astype(dtype)
+    return Problem(model, x, states, lengths, weights)
+
+
+def relative_error(a, b) -> float:
+    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    scale = np.linalg.norm(a) + np.linalg.norm(b)
+    return float(np.linalg.norm(a - b) / max(scale, 1e-300))
