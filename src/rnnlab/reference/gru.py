@@ -16,7 +16,7 @@ Backward, given ``dh_t``, with ``p_t = W_hn h_{t-1} + b_hn``::
     dp = dn̂ ⊙ r
     dh_{t-1} = dh ⊙ z + [dr̂, dẑ, dp] W_hh       dW_hh += [dr̂, dẑ, dp]ᵀ h_{t-1}
 
-The scans receive ``xproj = W_ih x + b_ih`` for all steps, time-major ``(T, B, 3H)``.
+The scans receive ``xproj = W_ih x + b_ih`` for all steps, gate-major ``(3, T, B, H)``.
 """
 
 from __future__ import annotations
@@ -24,7 +24,14 @@ from __future__ import annotations
 import numpy as np
 
 from rnnlab.reference.activations import half_tanh_to_sigmoid_, sigmoid_grad_, tanh_grad_
-from rnnlab.reference.recurrent import RecurrentStack, ScanCache, fresh_buffer, gate_scale
+from rnnlab.reference.recurrent import (
+    RecurrentStack,
+    ScanCache,
+    fresh_buffer,
+    gate_scale,
+    stacked_recurrent_weight,
+    stacked_weight_gradient,
+)
 
 SIGMOID_GATES = (0, 1)  # r, z; n (block 2) uses tanh
 
@@ -33,34 +40,35 @@ def gru_forward_scan(xproj: np.ndarray, w_hh: np.ndarray, b_hh: np.ndarray,
                      state0: tuple[np.ndarray, ...], mask: np.ndarray | None,
                      nonlinearity: str = "tanh",
                      buffer=fresh_buffer) -> tuple[np.ndarray, tuple, ScanCache]:
-    """One direction of one layer; ``xproj`` ``(T, B, 3H)`` is ``W_ih x + b_ih`` with the r and z
-    blocks halved (see :mod:`rnnlab.reference.recurrent`); it is overwritten with [r, z, n].
+    """One direction of one layer.
 
-    ``state0`` is ``(h0,)`` with ``h0`` ``(B, H)``; ``mask`` is ``(T, B, 1)`` or None.
-    Returns ``y`` ``(T, B, H)``, ``(h_n,)`` and the cache for :func:`gru_backward_scan`.
+    ``xproj`` ``(3, T, B, H)`` is the gate-major ``W_ih x + b_ih`` with the r and z blocks halved
+    (see :mod:`rnnlab.reference.recurrent`); it is overwritten with ``r, z, n``. ``state0`` is
+    ``(h0,)`` with ``h0`` ``(B, H)``; ``mask`` is ``(T, B, 1)`` or None. Returns ``y``
+    ``(T, B, H)``, ``(h_n,)`` and the cache for :func:`gru_backward_scan`.
     """
-    steps, batch, three_h = xproj.shape
-    hidden = three_h // 3
+    _, steps, batch, hidden = xproj.shape
+    dtype = xproj.dtype
     acts = xproj
-    hs = buffer("hs", (steps + 1, batch, hidden), xproj.dtype)
+    hs = buffer("hs", (steps + 1, batch, hidden), dtype)
     hs[0] = state0[0]
-    p = buffer("p", (steps, batch, hidden), xproj.dtype)   # W_hn h_{t-1} + b_hn per step
-    y = hs[1:] if mask is None else buffer("y", (steps, batch, hidden), xproj.dtype)
-    recurrent = np.empty((batch, three_h), dtype=xproj.dtype)
-    scratch = np.empty((batch, hidden), dtype=xproj.dtype)
-    # Halve the r, z blocks (σ via tanh); contiguous (H, 3H) copy for faster BLAS.
-    scale = gate_scale(3, hidden, SIGMOID_GATES, xproj.dtype)
-    w_hh_t = np.ascontiguousarray(w_hh.T * scale)
-    b_hh = b_hh * scale
+    p = buffer("p", (steps, batch, hidden), dtype)   # W_hn h_{t-1} + b_hn per step
+    y = hs[1:] if mask is None else buffer("y", (steps, batch, hidden), dtype)
+    recurrent = np.empty((3, batch, hidden), dtype=dtype)
+    scratch = np.empty((batch, hidden), dtype=dtype)
+    # Halve the r, z blocks (σ via tanh) in the recurrent weights and biases too.
+    scale = gate_scale(3, hidden, SIGMOID_GATES, dtype)
+    w_stack = stacked_recurrent_weight(w_hh, scale)
+    b_stack = (b_hh * scale).reshape(3, 1, hidden)
+    gate_r, gate_z, gate_n = acts
     for t in range(steps):
-        a = acts[t]
-        np.matmul(hs[t], w_hh_t, out=recurrent)
-        recurrent += b_hh
-        rz = a[:, : 2 * hidden]
-        rz += recurrent[:, : 2 * hidden]
+        np.matmul(hs[t], w_stack, out=recurrent)
+        recurrent += b_stack
+        rz = acts[:2, t]
+        rz += recurrent[:2]
         half_tanh_to_sigmoid_(np.tanh(rz, out=rz))          # r, z
-        r, z, n = a[:, :hidden], a[:, hidden: 2 * hidden], a[:, 2 * hidden:]
-        p[t] = recurrent[:, 2 * hidden:]
+        r, z, n = gate_r[t], gate_z[t], gate_n[t]
+        p[t] = recurrent[2]
         np.multiply(r, p[t], out=scratch)
         n += scratch
         np.tanh(n, out=n)
@@ -77,20 +85,23 @@ def gru_forward_scan(xproj: np.ndarray, w_hh: np.ndarray, b_hh: np.ndarray,
 
 def gru_backward_scan(cache: ScanCache, dy: np.ndarray, dstate_n: tuple[np.ndarray, ...],
                       nonlinearity: str = "tanh", buffer=fresh_buffer):
-    """Returns ``dxproj`` ``(T, B, 3H)``, ``dW_hh`` ``(3H, H)``, ``db_hh`` ``(3H,)``, ``(dh0,)``."""
+    """Returns ``dxproj`` ``(3, T, B, H)``, ``dW_hh`` ``(3H, H)``, ``db_hh`` ``(3H,)`` and
+    ``(dh0,)``."""
     acts, (hs,), (p,), mask, w_hh = cache.acts, cache.states, cache.extra, cache.mask, cache.w_hh
-    steps, batch, three_h = acts.shape
-    hidden = three_h // 3
-    # d_hproj[t] = dL/d(W_hh h_{t-1} + b_hh); it equals dxproj except in the n block.
-    d_hproj = buffer("d_hproj", acts.shape, acts.dtype)
-    d_npre = buffer("d_npre", (steps, batch, hidden), acts.dtype)
+    _, steps, batch, hidden = acts.shape
+    dtype = acts.dtype
+    # d_hproj[:, t] = dL/d(W_hh h_{t-1} + b_hh); it equals dxproj except in the n block.
+    d_hproj = buffer("d_hproj", acts.shape, dtype)
+    d_npre = buffer("d_npre", (steps, batch, hidden), dtype)
     dh = dstate_n[0].copy()
-    dh_prev = np.empty_like(dh)
-    scratch = np.empty((batch, 2 * hidden), dtype=acts.dtype)
+    dh_by_gate = np.empty((3, batch, hidden), dtype=dtype)
+    scratch = np.empty((2, batch, hidden), dtype=dtype)
+    w_stack = w_hh.reshape(3, hidden, hidden)
+    gate_r, gate_z, gate_n = acts
+    d_r, d_z, d_p = d_hproj
     for t in reversed(range(steps)):
-        a, dhp = acts[t], d_hproj[t]
-        r, z, n = a[:, :hidden], a[:, hidden: 2 * hidden], a[:, 2 * hidden:]
-        dr, dz, dp = dhp[:, :hidden], dhp[:, hidden: 2 * hidden], dhp[:, 2 * hidden:]
+        r, z, n = gate_r[t], gate_z[t], gate_n[t]
+        dr, dz, dp = d_r[t], d_z[t], d_p[t]
         dn = d_npre[t]
         if mask is None:
             dh += dy[t]
@@ -103,21 +114,23 @@ def gru_backward_scan(cache: ScanCache, dy: np.ndarray, dstate_n: tuple[np.ndarr
         dz *= dh
         np.subtract(1.0, z, out=dn)
         dn *= dh
-        tanh_grad_(dn, n, scratch[:, :hidden])            # dn is now dn̂
+        tanh_grad_(dn, n, scratch[0])                     # dn is now dn̂
         # n̂ = xproj_n + r ⊙ p
         np.multiply(dn, p[t], out=dr)
         np.multiply(dn, r, out=dp)
-        sigmoid_grad_(dhp[:, : 2 * hidden], a[:, : 2 * hidden], scratch)
-        np.matmul(dhp, w_hh, out=dh_prev)
+        sigmoid_grad_(d_hproj[:2, t], acts[:2, t], scratch)
+        np.matmul(d_hproj[:, t], w_stack, out=dh_by_gate)
         dh *= z
-        dh += dh_prev
+        dh += dh_by_gate[0]
+        dh += dh_by_gate[1]
+        dh += dh_by_gate[2]
         if mask is not None:
             dh += keep
-    flat = d_hproj.reshape(steps * batch, three_h)
-    dw_hh = flat.T @ hs[:-1].reshape(steps * batch, hidden)
-    db_hh = np.ones(steps * batch, dtype=flat.dtype) @ flat  # faster than .sum(axis=0)
+    dw_hh = stacked_weight_gradient(d_hproj, hs[:-1])
+    ones = np.ones(steps * batch, dtype=dtype)  # sums as matrix-vector products: faster
+    db_hh = (ones @ d_hproj.reshape(3, steps * batch, hidden)).reshape(-1)
     dxproj = d_hproj  # reuse: only the n block differs (dn̂ instead of dn̂ ⊙ r)
-    dxproj[:, :, 2 * hidden:] = d_npre
+    dxproj[2] = d_npre
     return dxproj, dw_hh, db_hh, (dh,)
 
 

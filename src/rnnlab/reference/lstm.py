@@ -21,7 +21,7 @@ Backward, given ``dh_t`` (from the output and from step ``t+1``) and ``dc_t`` (f
 
 The input projection ``W_ih x_t + b_ih + b_hh`` of every step is done in one matmul before the
 loop by :class:`~rnnlab.reference.recurrent.RecurrentStack`; the scans below receive it
-time-major as ``xproj`` with shape ``(T, B, 4H)``.
+gate-major as ``xproj`` with shape ``(4, T, B, H)``: ``xproj[k, t]`` is gate ``k`` at step ``t``.
 """
 
 from __future__ import annotations
@@ -29,16 +29,22 @@ from __future__ import annotations
 import numpy as np
 
 from rnnlab.reference.activations import tanh_grad_
-from rnnlab.reference.recurrent import RecurrentStack, ScanCache, fresh_buffer, gate_scale
+from rnnlab.reference.recurrent import (
+    RecurrentStack,
+    ScanCache,
+    fresh_buffer,
+    gate_scale,
+    stacked_recurrent_weight,
+    stacked_weight_gradient,
+)
 
 SIGMOID_GATES = (0, 1, 3)  # i, f, o; g (block 2) uses tanh
 
 
-def _gate_vectors(hidden: int, dtype) -> tuple[np.ndarray, np.ndarray]:
-    """``(4H,)`` vectors ``sig`` (1 on i, f, o; 0 on g) and ``1 − sig``, used to treat all four
-    gate blocks in one contiguous operation instead of one strided operation per block."""
-    sig = np.ones(4 * hidden, dtype=dtype)
-    sig[2 * hidden: 3 * hidden] = 0.0
+def _gate_vectors(dtype) -> tuple[np.ndarray, np.ndarray]:
+    """``(4, 1, 1)`` arrays ``sig`` (1 for i, f, o; 0 for g) and ``1 − sig``: they let one
+    operation treat all four gate blocks of a step, each by its own rule."""
+    sig = np.array([1.0, 1.0, 0.0, 1.0], dtype=dtype).reshape(4, 1, 1)
     return sig, 1.0 - sig
 
 
@@ -49,9 +55,9 @@ def lstm_forward_scan(xproj: np.ndarray, w_hh: np.ndarray, b_hh: np.ndarray,
     """Run one direction of one layer over time.
 
     Args:
-        xproj: ``(T, B, 4H)`` input projections including both biases, with the sigmoid gates'
-            blocks halved (see :mod:`rnnlab.reference.recurrent`); overwritten with the gate
-            activations ``[i, f, g, o]``.
+        xproj: ``(4, T, B, H)`` gate-major input projections including both biases, with the
+            sigmoid gates halved (see :mod:`rnnlab.reference.recurrent`); overwritten with the
+            gate activations ``i, f, g, o``.
         w_hh: ``(4H, H)``; b_hh: ``(4H,)`` (already inside ``xproj``).
         state0: ``(h0, c0)``, each ``(B, H)``.
         mask: ``(T, B, 1)`` booleans, True where the step is inside the sequence, or None.
@@ -59,8 +65,7 @@ def lstm_forward_scan(xproj: np.ndarray, w_hh: np.ndarray, b_hh: np.ndarray,
     Returns:
         ``y`` ``(T, B, H)``, the final ``(h_n, c_n)``, and the cache for :func:`lstm_backward_scan`.
     """
-    steps, batch, four_h = xproj.shape
-    hidden = four_h // 4
+    _, steps, batch, hidden = xproj.shape
     dtype = xproj.dtype
     acts = xproj
     hs = buffer("hs", (steps + 1, batch, hidden), dtype)  # hs[t+1] is h_t, hs[0] is h0
@@ -68,19 +73,17 @@ def lstm_forward_scan(xproj: np.ndarray, w_hh: np.ndarray, b_hh: np.ndarray,
     tanh_c = buffer("tanh_c", (steps, batch, hidden), dtype)
     hs[0], cs[0] = state0
     y = hs[1:] if mask is None else buffer("y", (steps, batch, hidden), dtype)
-    recurrent = np.empty((batch, four_h), dtype=dtype)
+    recurrent = np.empty((4, batch, hidden), dtype=dtype)
     product = np.empty((batch, hidden), dtype=dtype)
-    # σ(z) = ½ + ½·tanh(z/2) on i, f, o and tanh on g: a ← a·half + half after one tanh.
-    sig, _ = _gate_vectors(hidden, dtype)
+    # σ(z) = ½ + ½·tanh(z/2) on i, f, o and tanh on g: a ← a·slope + half after one tanh.
+    sig, _ = _gate_vectors(dtype)
     half = 0.5 * sig
     slope = 1.0 - half
-    # Contiguous (H, 4H) copy: BLAS is faster on it than on the transposed view.
-    w_hh_t = np.ascontiguousarray(w_hh.T * gate_scale(4, hidden, SIGMOID_GATES, dtype))
-    # (T, B, H) views of each gate, sliced once: slicing inside the loop costs as much as an op.
-    gate_i, gate_f, gate_g, gate_o = (acts[:, :, k * hidden:(k + 1) * hidden] for k in range(4))
+    w_stack = stacked_recurrent_weight(w_hh, gate_scale(4, hidden, SIGMOID_GATES, dtype))
+    gate_i, gate_f, gate_g, gate_o = acts
     for t in range(steps):
-        a = acts[t]
-        np.matmul(hs[t], w_hh_t, out=recurrent)
+        a = acts[:, t]                                  # (4, B, H)
+        np.matmul(hs[t], w_stack, out=recurrent)
         a += recurrent
         np.tanh(a, out=a)
         a *= slope
@@ -110,27 +113,26 @@ def lstm_backward_scan(cache: ScanCache, dy: np.ndarray, dstate_n: tuple[np.ndar
         dy: ``(T, B, H)`` gradient of the loss with respect to the outputs ``y``.
         dstate_n: ``(dh_n, dc_n)``, each ``(B, H)``.
     Returns:
-        ``dxproj`` ``(T, B, 4H)`` (with respect to the unscaled pre-activations),
+        ``dxproj`` ``(4, T, B, H)`` (with respect to the unscaled pre-activations),
         ``dW_hh`` ``(4H, H)``, ``db_hh`` (None: it equals ``db_ih``) and ``(dh0, dc0)``.
     """
     acts, (hs, cs), (tanh_c,), mask, w_hh = (cache.acts, cache.states, cache.extra, cache.mask,
                                              cache.w_hh)
-    steps, batch, four_h = acts.shape
-    hidden = four_h // 4
+    _, steps, batch, hidden = acts.shape
     dacts = buffer("dacts", acts.shape, acts.dtype)
     dh = dstate_n[0].copy()
     dc = dstate_n[1].copy()
-    dh_prev = np.empty_like(dh)
     scratch = np.empty((batch, hidden), dtype=acts.dtype)
-    derivative = np.empty((batch, four_h), dtype=acts.dtype)
+    derivative = np.empty((4, batch, hidden), dtype=acts.dtype)
+    dh_by_gate = np.empty((4, batch, hidden), dtype=acts.dtype)
+    w_stack = w_hh.reshape(4, hidden, hidden)
     # σ' = s(1 − s) on i, f, o and tanh' = 1 − g² on g, in one pass: a·(sig − a) + (1 − sig).
-    sig, not_sig = _gate_vectors(hidden, acts.dtype)
-    gates = [acts[:, :, k * hidden:(k + 1) * hidden] for k in range(4)]
-    d_gates = [dacts[:, :, k * hidden:(k + 1) * hidden] for k in range(4)]
+    sig, not_sig = _gate_vectors(acts.dtype)
+    gate_i, gate_f, gate_g, gate_o = acts
+    d_i, d_f, d_g, d_o = dacts
     for t in reversed(range(steps)):
-        a, da = acts[t], dacts[t]
-        i, f, g, o = gates[0][t], gates[1][t], gates[2][t], gates[3][t]
-        di, df, dg, do = d_gates[0][t], d_gates[1][t], d_gates[2][t], d_gates[3][t]
+        i, f, g, o = gate_i[t], gate_f[t], gate_g[t], gate_o[t]
+        di, df, dg, do = d_i[t], d_f[t], d_g[t], d_o[t]
         if mask is None:
             dh += dy[t]
         else:
@@ -143,7 +145,7 @@ def lstm_backward_scan(cache: ScanCache, dy: np.ndarray, dstate_n: tuple[np.ndar
         # h_t = o ⊙ tanh(c_t)
         np.multiply(dh, tanh_c[t], out=do)
         np.multiply(dh, o, out=scratch)
-        tanh_grad_(scratch, tanh_c[t], dh_prev)     # dh_prev is free scratch here
+        tanh_grad_(scratch, tanh_c[t], dh)          # dh is no longer needed: use it as scratch
         dc += scratch
         # c_t = f ⊙ c_{t-1} + i ⊙ g
         np.multiply(dc, g, out=di)
@@ -151,17 +153,18 @@ def lstm_backward_scan(cache: ScanCache, dy: np.ndarray, dstate_n: tuple[np.ndar
         np.multiply(dc, i, out=dg)
         dc *= f                                     # now dc_{t-1}
         # through the nonlinearities to the pre-activations
+        a, da = acts[:, t], dacts[:, t]
         np.subtract(sig, a, out=derivative)
         derivative *= a
         derivative += not_sig
         da *= derivative
-        np.matmul(da, w_hh, out=dh_prev)
-        dh, dh_prev = dh_prev, dh
+        # dh_{t-1} = Σ_k da[k] W_hh[k]
+        np.matmul(da, w_stack, out=dh_by_gate)
+        np.sum(dh_by_gate, axis=0, out=dh)
         if mask is not None:
             dh += keep_h
             dc += keep_c
-    flat_dacts = dacts.reshape(steps * batch, four_h)
-    dw_hh = flat_dacts.T @ hs[:-1].reshape(steps * batch, hidden)
+    dw_hh = stacked_weight_gradient(dacts, hs[:-1])
     return dacts, dw_hh, None, (dh, dc)
 
 

@@ -11,7 +11,7 @@ Backward, given ``dh_t``::
 
 The product ``W_hh`` is applied once per step, so ``dh`` is multiplied by ``W_hhᵀ diag(φ')``
 over and over on its way back: the vanishing (or exploding) gradient that gates were invented to
-fix. The scans receive ``xproj = W_ih x + b_ih + b_hh`` for all steps, time-major ``(T, B, H)``.
+fix. The scans receive ``xproj = W_ih x + b_ih + b_hh`` for all steps, as ``(1, T, B, H)``.
 """
 
 from __future__ import annotations
@@ -25,11 +25,11 @@ def rnn_forward_scan(xproj: np.ndarray, w_hh: np.ndarray, b_hh: np.ndarray,
                      state0: tuple[np.ndarray, ...], mask: np.ndarray | None,
                      nonlinearity: str = "tanh",
                      buffer=fresh_buffer) -> tuple[np.ndarray, tuple, ScanCache]:
-    """One direction of one layer; ``xproj`` ``(T, B, H)`` (both biases included) is
-    overwritten with the candidate states ``φ(·)``. Returns ``y`` ``(T, B, H)``, ``(h_n,)``
+    """One direction of one layer; ``xproj`` ``(1, T, B, H)`` (one gate; both biases included)
+    is overwritten with the candidate states ``φ(·)``. Returns ``y`` ``(T, B, H)``, ``(h_n,)``
     and the cache."""
-    steps, batch, hidden = xproj.shape
-    acts = xproj  # already holds W_ih x + b_ih + b_hh
+    _, steps, batch, hidden = xproj.shape
+    acts = xproj[0]  # already holds W_ih x + b_ih + b_hh
     hs = buffer("hs", (steps + 1, batch, hidden), xproj.dtype)
     hs[0] = state0[0]
     y = hs[1:] if mask is None else buffer("y", (steps, batch, hidden), xproj.dtype)
@@ -54,7 +54,7 @@ def rnn_forward_scan(xproj: np.ndarray, w_hh: np.ndarray, b_hh: np.ndarray,
 
 def rnn_backward_scan(cache: ScanCache, dy: np.ndarray, dstate_n: tuple[np.ndarray, ...],
                       nonlinearity: str = "tanh", buffer=fresh_buffer):
-    """Returns ``dxproj`` ``(T, B, H)``, ``dW_hh`` ``(H, H)``, ``db_hh`` (None: it equals
+    """Returns ``dxproj`` ``(1, T, B, H)``, ``dW_hh`` ``(H, H)``, ``db_hh`` (None: it equals
     ``db_ih``) and ``(dh0,)``."""
     acts, (hs,), mask, w_hh = cache.acts, cache.states, cache.mask, cache.w_hh
     steps, batch, hidden = acts.shape
@@ -80,7 +80,7 @@ def rnn_backward_scan(cache: ScanCache, dy: np.ndarray, dstate_n: tuple[np.ndarr
             dh += keep
     flat = dacts.reshape(steps * batch, hidden)
     dw_hh = flat.T @ hs[:-1].reshape(steps * batch, hidden)
-    return dacts, dw_hh, None, (dh,)
+    return dacts[None], dw_hh, None, (dh,)
 
 
 class RNN(RecurrentStack):
