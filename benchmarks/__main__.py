@@ -3,7 +3,7 @@
 import importlib
 import sys
 
-BENCHMARKS = ["engines"]
+BENCHMARKS = ["engines", "training_overhead"]
 
 
 def main() -> None:

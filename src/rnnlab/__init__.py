@@ -1,3 +1,61 @@
-"""rnnlab: build, train, inspect and compare vanilla RNN, LSTM and GRU networks."""
+"""rnnlab: build, train, inspect and compare vanilla RNN, LSTM and GRU networks.
+
+The everyday workflow::
+
+    import rnnlab
+    model = rnnlab.Sequential([
+        rnnlab.layers.SequenceInput(8, normalization="zscore"),
+        rnnlab.layers.LSTM(64),
+        rnnlab.layers.Dense(10),
+        rnnlab.layers.Softmax(),
+    ])
+    model.summary()
+    history = rnnlab.train(model, X_train, y_train,
+                           rnnlab.TrainingOptions(max_epochs=20, validation_data=0.1))
+    model.evaluate(X_test, y_test)["accuracy"]
+    model.save("digits.safetensors")
+    same = rnnlab.load("digits.safetensors", engine="reference")
+
+Names are imported on first use, so ``import rnnlab`` stays light (torch loads only when an
+engine needs it).
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
 
 __version__ = "0.1.0"
+
+_EXPORTS = {
+    "Sequential": "rnnlab.models.sequential",
+    "build": "rnnlab.models.build",
+    "TrainingOptions": "rnnlab.training.options",
+    "train": "rnnlab.training.loop",
+    "History": "rnnlab.training.history",
+    "Callback": "rnnlab.training.callbacks",
+    "TrainingDivergedError": "rnnlab.training.errors",
+    "load": "rnnlab.serialization",
+    "ModelFileError": "rnnlab.serialization",
+    "RNNClassifier": "rnnlab.estimators",
+    "RNNRegressor": "rnnlab.estimators",
+}
+_MODULES = ("layers", "metrics", "schedules", "callbacks")
+_MODULE_PATHS = {"schedules": "rnnlab.training.schedules", "callbacks": "rnnlab.training.callbacks"}
+
+__all__ = [*sorted(_EXPORTS), *_MODULES, "__version__"]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        value = getattr(importlib.import_module(_EXPORTS[name]), name)
+    elif name in _MODULES:
+        value = importlib.import_module(_MODULE_PATHS.get(name, f"rnnlab.{name}"))
+    else:
+        raise AttributeError(f"module 'rnnlab' has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

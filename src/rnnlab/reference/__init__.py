@@ -4,6 +4,8 @@ finite-difference gradient checker. Nothing here imports torch.
 """
 
 from rnnlab.reference.dense import Dense
+from rnnlab.reference.dropout import Dropout
+from rnnlab.reference.embedding import Embedding
 from rnnlab.reference.gradcheck import gradient_check, numerical_gradient, relative_error
 from rnnlab.reference.gru import GRU
 from rnnlab.reference.losses import mean_squared_error, softmax, softmax_cross_entropy
@@ -12,7 +14,7 @@ from rnnlab.reference.optimizers import SGD, Adam, Optimizer, RMSprop, clip_grad
 from rnnlab.reference.rnn import RNN
 
 __all__ = [
-    "GRU", "LSTM", "RNN", "SGD", "Adam", "Dense", "Optimizer", "RMSprop", "clip_grad_norm",
-    "gradient_check", "mean_squared_error", "numerical_gradient", "relative_error", "softmax",
-    "softmax_cross_entropy",
+    "GRU", "LSTM", "RNN", "SGD", "Adam", "Dense", "Dropout", "Embedding", "Optimizer", "RMSprop",
+    "clip_grad_norm", "gradient_check", "mean_squared_error", "numerical_gradient",
+    "relative_error", "softmax", "softmax_cross_entropy",
 ]
