@@ -245,7 +245,7 @@ class Dataset:
         for split in SPLITS:
             X, y = getattr(self, split)
             lines.append(f"  {split:<5}  X {shape_of(X):<24} y {shape_of(y)}")
-        if self.classes is not None and self.tokenizer is None:
+        if self.classes is not None and not (self.is_text and self.task == "sequence"):
             shown = ", ".join(self.classes[:10]) + (", …" if len(self.classes) > 10 else "")
             lines.append(f"  classes ({len(self.classes)}): {shown}")
         if self.tokenizer is not None:

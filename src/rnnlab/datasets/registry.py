@@ -144,7 +144,7 @@ def describe(name: str) -> str:
     lines = [f"{entry.name} — {entry.task}, {entry.kind}: {entry.summary}",
              f"  parameters: {parameters or '(none)'}"]
     doc = inspect.getdoc(entry.builder) or ""
-    first_paragraph = doc.split("\n\n")[0].replace("\n", " ").strip()
+    first_paragraph = doc.split("\n\n")[0].replace("\n", " ").replace("``", "").strip()
     if first_paragraph:
         lines.append(f"  {first_paragraph}")
     return "\n".join(lines)
