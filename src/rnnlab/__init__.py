@@ -40,7 +40,7 @@ _EXPORTS = {
     "RNNClassifier": "rnnlab.estimators",
     "RNNRegressor": "rnnlab.estimators",
 }
-_MODULES = ("layers", "metrics", "schedules", "callbacks")
+_MODULES = ("layers", "metrics", "schedules", "callbacks", "inspect", "export", "datasets")
 _MODULE_PATHS = {"schedules": "rnnlab.training.schedules", "callbacks": "rnnlab.training.callbacks"}
 
 __all__ = [*sorted(_EXPORTS), *_MODULES, "__version__"]

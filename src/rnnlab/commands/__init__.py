@@ -1,0 +1,1 @@
+"""The functions behind the ``rnnlab`` command's subcommands (registered in :mod:`rnnlab.cli`)."""
