@@ -15,8 +15,9 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev]"
 	touch $(STAMP)
 
+# The quick comparison study: RNN vs LSTM vs GRU on the adding problem, report in rnnlab-quick/.
 demo: $(STAMP)
-	$(BIN)/python -m rnnlab.demo
+	$(BIN)/python -m rnnlab.study
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -3,7 +3,7 @@
 import importlib
 import sys
 
-BENCHMARKS = ["engines", "training_overhead"]
+BENCHMARKS = ["engines", "training_overhead", "study_speedup"]
 
 
 def main() -> None:

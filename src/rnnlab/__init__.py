@@ -39,6 +39,8 @@ _EXPORTS = {
     "ModelFileError": "rnnlab.serialization",
     "RNNClassifier": "rnnlab.estimators",
     "RNNRegressor": "rnnlab.estimators",
+    "compare": "rnnlab.study.api",
+    "generate": "rnnlab.generate",
 }
 _MODULES = ("layers", "metrics", "schedules", "callbacks", "inspect", "export", "datasets")
 _MODULE_PATHS = {"schedules": "rnnlab.training.schedules", "callbacks": "rnnlab.training.callbacks"}

@@ -1,0 +1,128 @@
+"""From a :class:`StudyConfig` to the list of runs: cells × tasks × lengths × seeds.
+
+A :class:`RunConfig` holds *everything* that can change a run's numbers and nothing else, and
+its :attr:`~RunConfig.key` is a hash of it. Two runs with the same key compute the same thing, so
+any executor can run it, a rerun can skip it, and databases can be merged by key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from rnnlab.study.config import StudyConfig
+from rnnlab.study.data import check_splits, file_digest, load_dataset, sizes_of
+from rnnlab.study.matching import matched_hidden_sizes, num_parameters
+
+#: Bumped when the meaning of a run's numbers changes; part of every key.
+RUN_FORMAT = 1
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    """One training run of the study; a pure function of these fields.
+
+    ``task_params`` are the dataset parameters including ``length`` (when the task has one) and
+    ``seed`` — the run's seed also fixes initialisation and batch order.
+    """
+
+    cell: str
+    hidden_size: int
+    num_layers: int
+    task: str
+    length: int | None
+    seed: int
+    task_params: dict[str, Any] = field(default_factory=dict)
+    file: str | None = None
+    file_task: str | None = None
+    file_sha256: str | None = None
+    optimizer: str = "adam"
+    learning_rate: float = 0.01
+    schedule: str | None = None
+    batch_size: int = 32
+    epochs: int = 10
+    gradient_clip: float | None = 1.0
+    engine: str = "torch"
+    dtype: str = "float32"
+    noise_std: float = 0.5
+    measure: bool = True
+    expected_parameters: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready fields."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> RunConfig:
+        """Inverse of :meth:`to_dict`."""
+        return cls(**data)
+
+    @property
+    def key(self) -> str:
+        """16 hex digits of SHA-256 over the canonical JSON of the fields and :data:`RUN_FORMAT`.
+
+        Example:
+            >>> RunConfig("lstm", 16, 1, "adding", 10, 0).key == RunConfig(
+            ...     "lstm", 16, 1, "adding", 10, 0).key
+            True
+        """
+        # The file *path* is left out: the same data moved elsewhere is the same run.
+        fields = {k: v for k, v in self.to_dict().items() if k != "file"}
+        text = json.dumps({"format": RUN_FORMAT, **fields}, sort_keys=True, default=str)
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+    @property
+    def label(self) -> str:
+        """``lstm · adding T=50 · seed 0``."""
+        length = f" T={self.length}" if self.length is not None else ""
+        return f"{self.cell} · {self.task}{length} · seed {self.seed}"
+
+
+def expand(config: StudyConfig) -> list[RunConfig]:
+    """Every run of the study, in a stable order (task, length, seed, cell).
+
+    Hidden sizes come from :func:`~rnnlab.study.matching.matched_hidden_sizes`, computed from
+    the task's input and output sizes (loaded once here).
+
+    Example:
+        >>> from rnnlab.study.config import TaskSpec
+        >>> runs = expand(StudyConfig(tasks=(TaskSpec("adding", (5, 10), {"n_train": 8}),),
+        ...                           seeds=(0, 1)))
+        >>> len(runs), sorted({(r.cell, r.hidden_size) for r in runs})
+        (12, [('gru', 19), ('lstm', 16), ('rnn', 34)])
+    """
+    runs = []
+    shared = dict(optimizer=config.optimizer, learning_rate=config.learning_rate,
+                  schedule=config.schedule, batch_size=config.batch_size, epochs=config.epochs,
+                  gradient_clip=config.gradient_clip, engine=config.engine, dtype=config.dtype,
+                  noise_std=config.noise_std, measure=config.measure,
+                  num_layers=config.num_layers)
+    for task in config.tasks:
+        digest = file_digest(task.file) if task.file else None
+        lengths = task.lengths or (None,)
+        probe_params = dict(task.params)
+        if lengths[0] is not None:
+            probe_params["length"] = lengths[0]
+        probe = load_dataset(task.name, probe_params, task.file, task.file_task)
+        check_splits(probe)
+        input_size, output_size = sizes_of(probe)
+        hidden = matched_hidden_sizes(config.cells, input_size, output_size, config.hidden_size,
+                                      config.num_layers, config.match)
+        for length in lengths:
+            for seed in config.seeds:
+                params = dict(task.params)
+                if task.file is None:
+                    params["seed"] = seed
+                    if length is not None:
+                        params["length"] = length
+                for cell in config.cells:
+                    expected = num_parameters(cell, input_size, hidden[cell], output_size,
+                                              config.num_layers)
+                    runs.append(RunConfig(cell=cell, hidden_size=hidden[cell], task=task.name,
+                                          length=length, seed=seed, task_params=params,
+                                          file=task.file, file_task=task.file_task,
+                                          file_sha256=digest, expected_parameters=expected,
+                                          **shared))
+    return runs

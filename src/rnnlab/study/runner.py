@@ -1,0 +1,117 @@
+"""One run of a study: build the model, train it with ``rnnlab.train``, measure it.
+
+:func:`execute` is a pure function of the run's configuration (up to timings): the same
+``RunConfig`` gives the same numbers on the same machine, whichever executor calls it, in
+whichever order. It trains through the public ``rnnlab.train`` — exactly what a user calls — and
+returns a plain dict ready for :meth:`rnnlab.study.store.Store.save_result`.
+"""
+
+from __future__ import annotations
+
+import math
+import resource
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from rnnlab.study.data import load_dataset, sizes_of
+from rnnlab.study.grid import RunConfig
+from rnnlab.study.measurements import gradient_flow, latency_per_step, noisy_inputs
+from rnnlab.study.metrics import choose_metric, score_from_evaluation, skill
+
+#: Embedding width used when the task's input is token ids.
+EMBEDDING_DIM = 32
+
+
+def _peak_memory_mb() -> float:
+    # ru_maxrss is KiB on Linux and bytes on macOS; it is the worker process's peak so far.
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
+def _val_score(logs: dict[str, float], metric: str) -> float:
+    if metric in ("mse", "cross_entropy"):
+        return float(logs.get("val_loss", math.nan))
+    return float(logs.get(f"val_{metric}", math.nan))
+
+
+def execute(run_fields: dict[str, Any],
+            report: Callable[[dict[str, Any]], None] | None = None) -> dict[str, Any]:
+    """Train and measure one run; ``report`` (optional) gets a dict after every epoch.
+
+    Returns the result columns of the ``runs`` table, ``"epochs"`` (one dict per epoch) and
+    ``"extra"`` (gradient flow at init and after training, robustness, length generalisation).
+    """
+    import rnnlab
+
+    run = RunConfig.from_dict(run_fields)
+    start = time.perf_counter()
+    dataset = load_dataset(run.task, run.task_params, run.file, run.file_task)
+    metric = choose_metric(dataset.task, dataset.baseline)
+    baseline = float(dataset.baseline[metric])
+    input_size, output_size = sizes_of(dataset)
+    text = dataset.is_text
+    model = rnnlab.build(run.cell, input_size=EMBEDDING_DIM if text else input_size,
+                         hidden_size=run.hidden_size, output_size=output_size,
+                         task=dataset.task, num_layers=run.num_layers,
+                         vocab_size=input_size if text else None, seed=run.seed)
+    (X, y), (X_val, y_val), (X_test, y_test) = dataset.train, dataset.val, dataset.test
+    # Sizes seen by the recurrent layer (the embedding width for text), for parameter claims.
+    extra: dict[str, Any] = {"input_size": EMBEDDING_DIM if text else input_size,
+                             "output_size": output_size}
+    probe = isinstance(X_test, np.ndarray) and run.measure
+    if probe:
+        extra["gradient_flow_init"] = gradient_flow(model, X_test, y_test, dataset.task)
+
+    epochs: list[dict[str, Any]] = []
+
+    def record(state: Any) -> None:
+        logs = state.logs
+        score = _val_score(logs, metric)
+        row = {"epoch": int(logs.get("epoch", state.epoch)), "train_loss": logs.get("loss"),
+               "val_loss": logs.get("val_loss"), "val_score": score,
+               "val_skill": skill(score, baseline, metric), "seconds": logs.get("epoch_time")}
+        epochs.append(row)
+        if report is not None:
+            report({"key": run.key, "epochs": run.epochs, "metric": metric, **row})
+
+    options = rnnlab.TrainingOptions(
+        optimizer=run.optimizer, learning_rate=run.learning_rate, schedule=run.schedule,
+        max_epochs=run.epochs, batch_size=run.batch_size, gradient_clip=run.gradient_clip,
+        validation_data=(X_val, y_val), seed=run.seed, engine=run.engine, dtype=run.dtype,
+        device="cpu", verbose=False)
+    history = rnnlab.train(model, X, y, options, callbacks=[record])
+
+    test_score = score_from_evaluation(model.evaluate(X_test, y_test), metric)
+    val_score = score_from_evaluation(model.evaluate(X_val, y_val), metric)
+    steps_per_epoch = math.ceil(len(X) / run.batch_size)
+    if probe:
+        extra["gradient_flow_trained"] = gradient_flow(model, X_test, y_test, dataset.task)
+    if probe and not text:  # Gaussian noise on token ids would be meaningless
+        noisy = noisy_inputs(X_test, X, run.noise_std, seed=run.seed + 7919)
+        noisy_score = score_from_evaluation(model.evaluate(noisy, y_test), metric)
+        extra["noise"] = {"std": run.noise_std, "score": noisy_score,
+                          "skill": skill(noisy_score, baseline, metric)}
+    if run.measure and run.length is not None and run.file is None:
+        longer = load_dataset(run.task, {**run.task_params, "length": 2 * run.length})
+        long_score = score_from_evaluation(model.evaluate(*longer.test), metric)
+        # Skill against the longer task's own baseline (copy's depends on T).
+        long_base = float(longer.baseline.get(metric, baseline))
+        extra["length_generalisation"] = {"length": 2 * run.length, "score": long_score,
+                                          "skill": skill(long_score, long_base, metric)}
+    latency = latency_per_step(model, X_test[0]) if run.measure else None
+    extra["best_epoch"] = history.best_epoch
+    return {
+        "num_parameters": int(model.num_parameters()), "metric": metric, "baseline": baseline,
+        "val_score": val_score, "test_score": test_score,
+        "val_skill": skill(val_score, baseline, metric),
+        "test_skill": skill(test_score, baseline, metric),
+        "wall_time": time.perf_counter() - start,
+        "time_per_epoch": float(np.median(history.epoch_time)) if history.epochs else None,
+        "peak_memory_mb": _peak_memory_mb(), "latency_per_step_ms": latency,
+        "epochs_run": history.epochs, "steps_per_epoch": steps_per_epoch,
+        "epochs": epochs, "extra": extra,
+    }
