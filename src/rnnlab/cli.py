@@ -1,7 +1,9 @@
 """The ``rnnlab`` command.
 
-Commands so far: ``compare`` (run a fair RNN/LSTM/GRU study), ``report`` (re-render a study's
-report from its results database), ``inspect`` (gate traces) and ``export`` (ONNX, Keras layout).
+Commands: ``datasets`` (the built-in datasets), ``train``, ``evaluate``, ``predict``,
+``generate`` (sample text from a character or word model), ``compare`` (run a fair RNN/LSTM/GRU
+study), ``report`` (re-render a study's report from its results database), ``inspect`` (gate
+traces) and ``export`` (ONNX, Keras layout).
 Every command follows the same conventions:
 
 * bad input → one line ``rnnlab: <what was wrong>`` on stderr and exit code 2, never a traceback
@@ -178,6 +180,171 @@ def export(
     from rnnlab.commands.inspect_export import export_command
 
     export_command(model, out, format, opset=opset, exporter=exporter)
+
+
+DATASETS_EXAMPLE = """
+Examples:
+
+  rnnlab datasets
+
+  rnnlab datasets adding
+"""
+
+
+@app.command("datasets", epilog=DATASETS_EXAMPLE)
+def datasets_(
+    name: Annotated[str | None, typer.Argument(
+        help="A dataset to describe in detail [default: list them all].")] = None,
+) -> None:
+    """List the built-in datasets, or show one: task, parameters, baseline, source, licence."""
+    from rnnlab.commands.datasets_cmd import datasets_command
+
+    datasets_command(name)
+
+
+TRAIN_EXAMPLE = """
+Examples:
+
+  rnnlab train adding -p length=20 --cell gru --epochs 5 --out adding.safetensors
+
+  rnnlab train sales.csv --task forecast --cell gru -p lookback=12 --out sales.safetensors
+"""
+
+
+@app.command(epilog=TRAIN_EXAMPLE)
+def train(
+    data: Annotated[str, typer.Argument(
+        help="A built-in dataset (see `rnnlab datasets`) or your file (CSV, .npz, .ts, .txt…).")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Model file to write.")] = Path(
+        "model.safetensors"),
+    task: Annotated[str | None, typer.Option(
+        "--task", "-t", help="classify, regress, forecast or sequence [default: the data's].")
+    ] = None,
+    cell: Annotated[str, typer.Option("--cell", "-c", help="rnn, lstm or gru.")] = "lstm",
+    hidden: Annotated[int, typer.Option("--hidden", help="Hidden units per layer.")] = 64,
+    layers: Annotated[int, typer.Option("--layers", help="Stacked recurrent layers.")] = 1,
+    bidirectional: Annotated[bool, typer.Option("--bidirectional")] = False,
+    dropout: Annotated[float, typer.Option("--dropout")] = 0.0,
+    embedding_dim: Annotated[int | None, typer.Option(
+        "--embedding-dim", help="Embedding width for text data [default: 32].")] = None,
+    epochs: Annotated[int, typer.Option("--epochs")] = 20,
+    batch_size: Annotated[int, typer.Option("--batch-size")] = 32,
+    learning_rate: Annotated[float | None, typer.Option(
+        "--learning-rate", "--lr", help="[default: 0.001 for adam/rmsprop, 0.01 for sgd]")
+    ] = None,
+    optimizer: Annotated[str, typer.Option(
+        "--optimizer", help="adam, sgd, sgdm or rmsprop.")] = "adam",
+    engine: Annotated[str, typer.Option("--engine", help="torch or reference.")] = "torch",
+    seed: Annotated[int, typer.Option("--seed")] = 0,
+    val: Annotated[float | None, typer.Option(
+        "--val", help="Fraction of the training data held out for validation [default: the "
+                      "data's validation split, else 0.1; 0: none].")] = None,
+    param: Annotated[list[str] | None, typer.Option(
+        "--param", "-p", help="Dataset or file-loader parameter KEY=VALUE (repeatable).")
+    ] = None,
+    progress: Annotated[bool, typer.Option(
+        "--progress/--no-progress", help="Live progress bar.")] = True,
+) -> None:
+    """Train an RNN, LSTM or GRU on a dataset or your file, print test scores, save the model."""
+    from rnnlab.commands.train_eval import train_command
+
+    train_command(data, out=out, task=task, cell=cell, hidden=hidden, layers=layers,
+                  bidirectional=bidirectional, dropout=dropout, embedding_dim=embedding_dim,
+                  epochs=epochs, batch_size=batch_size, lr=learning_rate, optimizer=optimizer,
+                  engine=engine, seed=seed, val=val, params=_params(param), progress=progress)
+
+
+EVALUATE_EXAMPLE = """
+Examples:
+
+  rnnlab evaluate adding.safetensors adding
+
+  rnnlab evaluate sales.safetensors sales.csv --split val
+"""
+
+
+@app.command(epilog=EVALUATE_EXAMPLE)
+def evaluate(
+    model: Annotated[Path, typer.Argument(help="Model file from `rnnlab train`.")],
+    data: Annotated[str, typer.Argument(
+        help="A built-in dataset or your file; the training parameters are reused when it is "
+             "the data the model was trained on.")],
+    split: Annotated[str, typer.Option("--split", help="train, val or test.")] = "test",
+    task: Annotated[str | None, typer.Option(
+        "--task", "-t", help="How to read a file: classify, regress, forecast or sequence.")
+    ] = None,
+    param: Annotated[list[str] | None, typer.Option(
+        "--param", "-p", help="Dataset or file-loader parameter KEY=VALUE (repeatable).")
+    ] = None,
+) -> None:
+    """Score a saved model: accuracy, per-class P/R/F1 and confusion matrix, or MSE/RMSE/MAE/R²."""
+    from rnnlab.commands.train_eval import evaluate_command
+
+    evaluate_command(model, data, task=task, split=split, params=_params(param))
+
+
+PREDICT_EXAMPLE = """
+Examples:
+
+  rnnlab predict adding.safetensors adding --out predictions.csv
+
+  rnnlab predict model.safetensors inputs.npz --out predictions.csv
+"""
+
+
+@app.command(epilog=PREDICT_EXAMPLE)
+def predict(
+    model: Annotated[Path, typer.Argument(help="Model file from `rnnlab train`.")],
+    data: Annotated[str, typer.Argument(
+        help=".npy (X), .npz (X, optional y, lengths), .csv (one sequence or text per row), "
+             "or a built-in dataset (its --split).")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="CSV file to write.")] = Path(
+        "predictions.csv"),
+    split: Annotated[str, typer.Option(
+        "--split", help="With a dataset: train, val or test.")] = "test",
+    task: Annotated[str | None, typer.Option(
+        "--task", "-t", help="How to read a data file: classify, regress, forecast or sequence.")
+    ] = None,
+    param: Annotated[list[str] | None, typer.Option(
+        "--param", "-p", help="Dataset or file-loader parameter KEY=VALUE (repeatable).")
+    ] = None,
+) -> None:
+    """Write a saved model's predictions (labels and class probabilities, or values) as CSV."""
+    from rnnlab.commands.predict_cmd import predict_command
+
+    predict_command(model, data, out=out, split=split, task=task, params=_params(param))
+
+
+GENERATE_EXAMPLE = """
+Examples:
+
+  rnnlab train shakespeare --cell lstm --hidden 256 --epochs 5 --out lm.safetensors
+
+  rnnlab generate lm.safetensors --prime "ROMEO:" --length 300 --temperature 0.8 --top-k 20
+"""
+
+
+@app.command(epilog=GENERATE_EXAMPLE)
+def generate(
+    model: Annotated[Path, typer.Argument(
+        help="A next-token text model from `rnnlab train CORPUS --task sequence`.")],
+    prime: Annotated[str, typer.Option(
+        "--prime", help="Text to start from [default: a new line].")] = "\n",
+    length: Annotated[int, typer.Option(
+        "--length", "-n", help="Tokens (characters) to generate.")] = 300,
+    temperature: Annotated[float, typer.Option(
+        "--temperature", help="Below 1: safer; above 1: wilder; 0: always the likeliest.")
+    ] = 0.8,
+    top_k: Annotated[int | None, typer.Option(
+        "--top-k", help="Sample only among the k likeliest tokens [default: all].")] = None,
+    seed: Annotated[int | None, typer.Option(
+        "--seed", help="Makes the sample reproducible.")] = None,
+) -> None:
+    """Sample text from a character- or word-level model, printed as it is generated."""
+    from rnnlab.commands.generate_cmd import generate_command
+
+    generate_command(model, prime=prime, length=length, temperature=temperature, top_k=top_k,
+                     seed=seed)
 
 
 def _print_summary(console: Any, result: Any, counts: bool = False) -> None:
