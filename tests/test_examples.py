@@ -1,6 +1,7 @@
 """The examples run end to end and actually learn (small settings)."""
 
 import importlib.util
+import sys
 from pathlib import Path
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
@@ -9,6 +10,7 @@ EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 def load_example(name: str):
     spec = importlib.util.spec_from_file_location(name, EXAMPLES / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses defined in an example look their module up here
     spec.loader.exec_module(module)
     return module
 

@@ -40,9 +40,10 @@ _EXPORTS = {
     "RNNClassifier": "rnnlab.estimators",
     "RNNRegressor": "rnnlab.estimators",
     "compare": "rnnlab.study.api",
-    "generate": "rnnlab.generate",
+    "generate": "rnnlab.generation",
 }
-_MODULES = ("layers", "metrics", "schedules", "callbacks", "inspect", "export", "datasets")
+_MODULES = ("layers", "metrics", "schedules", "callbacks", "inspect", "export", "datasets",
+            "seq2seq")
 _MODULE_PATHS = {"schedules": "rnnlab.training.schedules", "callbacks": "rnnlab.training.callbacks"}
 
 __all__ = [*sorted(_EXPORTS), *_MODULES, "__version__"]

@@ -228,3 +228,20 @@ def test_dropout_models_train_and_repeat_on_both_engines(engine):
     assert losses[0] == losses[1]
     model_eval = model.predict(X)
     np.testing.assert_array_equal(model_eval, model.predict(X))    # no dropout when predicting
+
+
+def test_a_batch_callback_can_stop_training_mid_epoch():
+    X = np.random.default_rng(0).standard_normal((64, 4, 2))
+    y = (X[:, :, 0].sum(axis=1) > 0).astype(int)
+    model = rnnlab.build("rnn", input_size=2, hidden_size=4, output_size=2, task="classify")
+
+    class StopAfterThree(rnnlab.Callback):
+        def on_batch_end(self, state):
+            if state.iteration >= 3:
+                state.stop_training = True
+
+    history = rnnlab.train(model, X, y, rnnlab.TrainingOptions(max_epochs=5, batch_size=8,
+                                                               verbose=False),
+                           callbacks=[StopAfterThree()])
+    assert len(history.iteration_loss) == 3
+    assert history.stop_reason == "callback" and history.epochs == 1

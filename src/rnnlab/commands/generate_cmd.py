@@ -2,7 +2,7 @@
 
 The model must be a next-token model trained by ``rnnlab train`` on a text corpus (a built-in
 one such as ``shakespeare`` or a ``.txt`` file), so that its file carries the tokenizer;
-sampling is :func:`rnnlab.generate.generate`.
+sampling is :func:`rnnlab.generation.generate`.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ def generate_command(model_path: Path, *, prime: str = "\n", length: int = 300,
                      temperature: float = 0.8, top_k: int | None = None,
                      seed: int | None = None) -> str:
     """Print ``prime`` and ``length`` sampled tokens, streaming; returns the generated text."""
-    from rnnlab.generate import generate
+    from rnnlab.generation import generate
 
     model, _ = load_model(model_path)
     if model.tokenizer is None:

@@ -2,7 +2,8 @@
 
 Subclass :class:`Callback` and override what you need, or pass a plain function, which is called
 at the end of every epoch. Every hook receives the :class:`TrainingState`; set
-``state.stop_training = True`` to stop after the current epoch (or batch).
+``state.stop_training = True`` to stop: from ``on_epoch_end`` (or a plain function) after that
+epoch, from ``on_batch_end`` right after that batch (the partial epoch is recorded).
 
 Example — record a curve and stop at a target::
 

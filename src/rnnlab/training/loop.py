@@ -198,6 +198,11 @@ class _Loop:
             progress.advance(epoch, result.loss, metric)
             if self.callbacks:
                 self._batch_callbacks(result.loss, metric)
+                if self.state.stop_training:
+                    # A stop asked for from a batch ends this epoch early; the partial epoch
+                    # is recorded (and checkpointed) like a full one.
+                    run.stop_reason = "callback"
+                    break
         loss = total_loss / total_count
         metric = total_correct / total_count if self.classify else math.sqrt(loss)
         val_loss = val_metric = math.nan
