@@ -1,4 +1,8 @@
-"""``python -m benchmarks [engines ...]`` — run the named benchmarks (all by default)."""
+"""``python -m benchmarks [NAME ...] [--flags]`` — run the named benchmarks (all by default).
+
+Names are any of :data:`BENCHMARKS`; every other argument is passed on to each benchmark's
+``main(argv)`` (for example ``python -m benchmarks study_speedup --rounds 2``).
+"""
 
 import importlib
 import sys
@@ -7,13 +11,11 @@ BENCHMARKS = ["engines", "training_overhead", "study_speedup"]
 
 
 def main() -> None:
-    names = [a for a in sys.argv[1:] if not a.startswith("-")] or BENCHMARKS
-    unknown = [n for n in names if n not in BENCHMARKS]
-    if unknown:
-        sys.exit(f"unknown benchmark {unknown[0]!r}; choose from {', '.join(BENCHMARKS)}")
-    flags = [a for a in sys.argv[1:] if a.startswith("-")]
+    args = sys.argv[1:]
+    names = [a for a in args if a in BENCHMARKS] or BENCHMARKS
+    rest = [a for a in args if a not in BENCHMARKS]
     for name in names:
-        importlib.import_module(f"benchmarks.{name}").main(flags)
+        importlib.import_module(f"benchmarks.{name}").main(rest)
 
 
 if __name__ == "__main__":

@@ -87,7 +87,7 @@ def main(argv: list[str] | None = None) -> None:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeats", type=int, default=7, help="timed runs per figure (median)")
     parser.add_argument("--cells", default="rnn,lstm,gru")
-    args = parser.parse_args(argv)
+    args, _ = parser.parse_known_args(argv)  # flags meant for other benchmarks pass through
     peak = numpy_matmul_gflops()
     print(f"# engines benchmark, {time.strftime('%Y-%m-%d')}, {platform.machine()}, "
           f"{os.cpu_count()} cores, numpy {np.__version__}, torch {torch.__version__}, "

@@ -112,7 +112,7 @@ def main(argv: list[str] | None = None) -> dict[str, dict[str, float]]:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--quick", action="store_true", help="256 sequences, 3×2 epochs")
-    args = parser.parse_args(argv)
+    args, _ = parser.parse_known_args(argv)  # flags meant for other benchmarks pass through
     if args.quick:
         args.sequences, args.repeats, args.rounds = 256, 3, 2
     torch.set_num_threads(args.threads)
