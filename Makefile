@@ -22,8 +22,11 @@ demo: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
+# Doctests run on their own: collected together with tests/, --doctest-modules would import every
+# tests/*/conftest.py under the one module name "conftest".
 test: $(STAMP) lint
 	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --doctest-modules src/rnnlab -q
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
