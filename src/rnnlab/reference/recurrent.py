@@ -16,8 +16,9 @@ Layout choices, and why:
   contiguous block that BLAS can use without copying; the public API is batch-first.
 * Gate pre-activations are **gate-major**, ``(G, T, B, H)``: gate ``k`` of step ``t`` is the
   contiguous ``(B, H)`` block ``acts[k, t]``. Elementwise gate arithmetic on contiguous blocks
-  runs about twice as fast as on column slices of a ``(B, G*H)`` array, and ``h W_hhᵀ`` for all
-  gates is one stacked matmul ``(B, H) @ (G, H, H)``.
+  runs about twice as fast as on column slices of a ``(B, G*H)`` array. ``h W_hhᵀ`` for all
+  gates is one product per step (the LSTM uses ``(B, H) @ (H, 4H)`` and adds it through a
+  ``(4, B, H)`` view; the GRU a stacked ``(B, H) @ (3, H, H)``).
 * The input projection ``x_t W_ihᵀ + b_ih`` of *all* steps is one stacked matmul before the time
   loop, and ``dW_ih``/``dx`` one each after it; only ``h W_hhᵀ`` stays inside the loop.
 * Sigmoid gates are computed as ``σ(z) = ½ + ½·tanh(z/2)`` so that one ``tanh`` call covers
