@@ -4,7 +4,7 @@ from rnnlab import demo
 
 
 def test_demo_trains_both_engines_below_the_baseline(capsys):
-    test_mse = demo.main(["--length", "10", "--epochs", "3", "--n-train", "1000"])
+    test_mse = demo.main(["--length", "10", "--epochs", "5", "--n-train", "1000"])
     assert set(test_mse) == {"reference", "torch"}
     for mse in test_mse.values():
         assert mse < 0.1  # learned-nothing MSE is 1/6

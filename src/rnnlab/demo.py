@@ -1,97 +1,34 @@
-"""``make demo``: train one small LSTM on the adding problem with both engines, side by side.
+"""``python -m rnnlab.demo``: one LSTM trained on the adding problem by both engines.
 
-Both engines start from the same weights (same seed), see the same batches in the same order and
-use the same optimiser, so their losses should agree to float32 rounding while their speeds
-differ. The adding problem's "learned nothing" score is MSE 1/6 ≈ 0.167 (always predict 1).
-
-Run with ``python -m rnnlab.demo [--length 30] [--epochs 8]``.
+``make demo`` runs the comparison study (``python -m rnnlab.study``); this smaller demo shows the
+two engines instead. Both start from the same weights (same seed), see the same batches in the
+same order and use the same optimiser through the one ``rnnlab.train`` loop, so their losses
+agree to float32 rounding while their speeds differ. The adding problem's "learned nothing"
+score is MSE 1/6 ≈ 0.167 (always predict 1).
 """
 
 from __future__ import annotations
 
 import argparse
-import time
 
 import numpy as np
 
-from rnnlab import datasets, reference
+import rnnlab
+from rnnlab import datasets
 
 
-def _batches(n: int, batch_size: int, rng: np.random.Generator):
-    order = rng.permutation(n)
-    for first in range(0, n, batch_size):
-        yield order[first:first + batch_size]
-
-
-def train_reference(data, hidden: int, epochs: int, lr: float, seed: int, report):
-    """Hand-written loop on the NumPy engine: forward, MSE, backward through time, Adam."""
-    (x, y), (x_val, y_val) = data.train, data.val
-    lstm = reference.LSTM(x.shape[2], hidden, seed=seed)
-    head = reference.Dense(hidden, 1, seed=seed + 1)
-    params = {**{f"rnn.{k}": v for k, v in lstm.params.items()},
-              **{f"head.{k}": v for k, v in head.params.items()}}
-    optimizer = reference.Adam(params, lr=lr)
-    rng = np.random.default_rng(seed)
-
-    def predict(inputs):
-        out, _ = lstm.forward(inputs)
-        return head.forward(out[:, -1])
-
-    for epoch in range(1, epochs + 1):
-        start = time.perf_counter()
-        for rows in _batches(len(x), 32, rng):
-            _, d_pred = reference.mean_squared_error(predict(x[rows]), y[rows])
-            dy = np.zeros((len(rows), x.shape[1], hidden), dtype=np.float32)
-            dy[:, -1] = head.backward(d_pred)
-            lstm.backward(dy)
-            grads = {**{f"rnn.{k}": v for k, v in lstm.grads.items()},
-                     **{f"head.{k}": v for k, v in head.grads.items()}}
-            reference.clip_grad_norm(grads, 1.0)
-            optimizer.step(grads)
-        seconds = time.perf_counter() - start
-        report("reference", epoch, float(np.mean((predict(x_val) - y_val) ** 2)), seconds)
-    return float(np.mean((predict(data.test[0]) - data.test[1]) ** 2))
-
-
-def train_torch(data, hidden: int, epochs: int, lr: float, seed: int, report):
-    """The same loop on the torch engine, from the same initial weights."""
-    import torch
-
-    from rnnlab import torch as fast
-
-    (x, y), (x_val, y_val) = data.train, data.val
-    lstm = fast.LSTM(x.shape[2], hidden, seed=seed)
-    head = torch.nn.Linear(hidden, 1)
-    reference_head = reference.Dense(hidden, 1, seed=seed + 1)  # same start as the NumPy run
-    with torch.no_grad():
-        head.weight.copy_(torch.from_numpy(reference_head.params["weight"]))
-        head.bias.copy_(torch.from_numpy(reference_head.params["bias"]))
-    parameters = list(lstm.parameters()) + list(head.parameters())
-    optimizer = torch.optim.Adam(parameters, lr=lr)
-    rng = np.random.default_rng(seed)
-    x_t, y_t = torch.from_numpy(x), torch.from_numpy(y)
-
-    def predict(inputs):
-        out, _ = lstm(inputs, validate=False)
-        return head(out[:, -1])
-
-    for epoch in range(1, epochs + 1):
-        start = time.perf_counter()
-        for rows in _batches(len(x), 32, rng):
-            index = torch.from_numpy(rows)
-            loss = torch.nn.functional.mse_loss(predict(x_t[index]), y_t[index])
-            optimizer.zero_grad()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(parameters, 1.0)
-            optimizer.step()
-        seconds = time.perf_counter() - start
-        with torch.no_grad():
-            val = float(torch.mean((predict(torch.from_numpy(x_val)) - torch.from_numpy(y_val))
-                                   ** 2))
-        report("torch", epoch, val, seconds)
-    with torch.no_grad():
-        prediction = predict(torch.from_numpy(data.test[0])).numpy()
-    return float(np.mean((prediction - data.test[1]) ** 2))
+def train_on(engine: str, data, hidden: int, epochs: int, seed: int, report) -> float:
+    """Train a fresh LSTM on ``engine`` and return its test MSE."""
+    model = rnnlab.build("lstm", input_size=data.input_size, hidden_size=hidden, output_size=1,
+                         task="regress", seed=seed)
+    options = rnnlab.TrainingOptions(learning_rate=0.01, max_epochs=epochs, batch_size=32,
+                                     gradient_clip=1.0, validation_data=data.val, seed=seed,
+                                     engine=engine, verbose=False)
+    history = rnnlab.train(model, *data.train, options)
+    for epoch, (val_loss, seconds) in enumerate(zip(history.val_loss, history.epoch_time,
+                                                    strict=True), start=1):
+        report(engine, epoch, val_loss, seconds)
+    return float(model.evaluate(*data.test)["mse"])
 
 
 def main(argv: list[str] | None = None) -> dict[str, float]:
@@ -114,15 +51,15 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
     console.print(f"[bold]rnnlab demo[/]: LSTM({args.hidden}) on the adding problem, "
                   f"T={args.length}, {args.n_train} training sequences; "
                   f"learned-nothing MSE = {baseline:.3f}")
-    curves: dict[tuple[str, int], tuple[float, float]] = {}
+    seconds: dict[str, list[float]] = {}
 
-    def report(engine, epoch, val_mse, seconds):
-        curves[engine, epoch] = (val_mse, seconds)
-        console.print(f"  {engine:9s} epoch {epoch:2d}  val MSE {val_mse:.4f}  ({seconds:.2f} s)")
+    def report(engine, epoch, val_mse, epoch_seconds):
+        seconds.setdefault(engine, []).append(epoch_seconds)
+        console.print(f"  {engine:9s} epoch {epoch:2d}  val MSE {val_mse:.4f}  "
+                      f"({epoch_seconds:.2f} s)")
 
-    test = {}
-    for engine, trainer in (("reference", train_reference), ("torch", train_torch)):
-        test[engine] = trainer(data, args.hidden, args.epochs, 0.01, args.seed, report)
+    test = {engine: train_on(engine, data, args.hidden, args.epochs, args.seed, report)
+            for engine in ("reference", "torch")}
 
     table = Table(title="Same model, same data order, two engines")
     table.add_column("engine")
@@ -130,8 +67,8 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
     table.add_column("vs learned-nothing", justify="right")
     table.add_column("median s/epoch", justify="right")
     for engine, mse in test.items():
-        seconds = float(np.median([s for (e, _), (_, s) in curves.items() if e == engine]))
-        table.add_row(engine, f"{mse:.4f}", f"{mse / baseline:.1%}", f"{seconds:.2f}")
+        table.add_row(engine, f"{mse:.4f}", f"{mse / baseline:.1%}",
+                      f"{float(np.median(seconds[engine])):.2f}")
     console.print(table)
     console.print("Both engines start from identical weights; small differences come from "
                   "float32 rounding in a different order of operations.")
