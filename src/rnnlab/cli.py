@@ -71,6 +71,8 @@ Examples:
 
   rnnlab compare --task adding --lengths 10,60 --seeds 3 --epochs 20 --out study
 
+  rnnlab compare --task copy --lengths 20 --steps 2000 --out copy-study
+
   rnnlab compare --data reviews.csv --data-task classify --cells lstm,gru --out reviews
 """
 
@@ -96,7 +98,13 @@ def compare(
         "--match", help="params (default) or hidden.")] = None,
     hidden_size: Annotated[int | None, typer.Option(
         "--hidden-size", help="Hidden size of the most-gated cell (others matched).")] = None,
-    epochs: Annotated[int | None, typer.Option("--epochs", help="Epochs per run.")] = None,
+    epochs: Annotated[int | None, typer.Option(
+        "--epochs", help="Epochs per run [default: 10, or the suite's].")] = None,
+    steps: Annotated[int | None, typer.Option(
+        "--steps", help="Optimiser steps per run (without --epochs: no epoch limit).")] = None,
+    seconds: Annotated[float | None, typer.Option(
+        "--seconds", help="Seconds of training per run (without --epochs: no epoch limit); "
+                          "a run stops at the first budget it reaches.")] = None,
     learning_rate: Annotated[float | None, typer.Option("--learning-rate", "--lr")] = None,
     batch_size: Annotated[int | None, typer.Option("--batch-size")] = None,
     optimizer: Annotated[str | None, typer.Option(
@@ -124,8 +132,9 @@ def compare(
     config = build_config(tasks=tasks or None, data=data, data_task=data_task,
                           cells=_split(cells), lengths=_ints(lengths, "lengths"), seeds=seeds,
                           suite=suite, params=_params(param) or None, match=match,
-                          hidden_size=hidden_size, epochs=epochs, learning_rate=learning_rate,
-                          batch_size=batch_size, optimizer=optimizer, threshold=threshold)
+                          hidden_size=hidden_size, epochs=epochs, steps=steps, seconds=seconds,
+                          learning_rate=learning_rate, batch_size=batch_size,
+                          optimizer=optimizer, threshold=threshold)
     console = Console(stderr=False)
     result = run_study(config, out, workers=workers, executor=executor, address=address,
                        progress=progress, console=console)

@@ -21,7 +21,6 @@ from itertools import combinations
 from typing import Any
 
 import numpy as np
-from scipy import stats
 
 CELL_ORDER = ("rnn", "gru", "lstm")
 #: Significance level of the pairwise tests.
@@ -43,6 +42,9 @@ def mean_ci(values: list[float], confidence: float = 0.95) -> tuple[float, float
     mean = float(finite.mean())
     if n < 2:
         return mean, math.nan, n
+    from scipy import stats  # here, not at the top: study workers import this package, and
+    # scipy.stats would add ~2 s to every worker's start-up for a function they never call
+
     t = float(stats.t.ppf(0.5 + confidence / 2, n - 1))
     return mean, t * float(finite.std(ddof=1)) / math.sqrt(n), n
 
@@ -66,6 +68,8 @@ def paired_test(a: dict[int, float], b: dict[int, float]) -> tuple[float, float,
         return mean, math.nan, n
     if float(diffs.std(ddof=1)) == 0.0:
         return mean, (1.0 if mean == 0 else 0.0), n
+    from scipy import stats  # lazily, as in mean_ci
+
     return mean, float(stats.ttest_1samp(diffs, 0.0).pvalue), n
 
 

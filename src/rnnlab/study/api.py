@@ -128,15 +128,20 @@ def build_config(*, tasks: Any = None, data: str | os.PathLike | None = None,
     unknown = [k for k in changes if k not in StudyConfig.__dataclass_fields__]
     if unknown:
         raise StudyError(f"compare() takes no setting {unknown[0]!r}")
-    return validate(replace(base, tasks=tuple(specs),
-                            **{k: v for k, v in changes.items() if v is not None}))
+    changes = {k: v for k, v in changes.items() if v is not None}
+    if ("steps" in changes or "seconds" in changes) and "epochs" not in changes:
+        # As in PyTorch Lightning: a step or time budget without an epoch budget lifts the
+        # (default or suite) epoch limit rather than racing it.
+        changes["epochs"] = None
+    return validate(replace(base, tasks=tuple(specs), **changes))
 
 
 def _order_for_speed(runs: list[RunConfig]) -> list[RunConfig]:
     # Longest runs first (length × gates as the cost guess): the pool then ends with short runs
     # and no worker idles while one long run finishes alone.
     gates = {"rnn": 1, "gru": 3, "lstm": 4}
-    return sorted(runs, key=lambda r: -((r.length or 50) * (1 + gates[r.cell]) * r.epochs))
+    return sorted(runs, key=lambda r: -((r.length or 50) * (1 + gates[r.cell])
+                                        * (r.epochs or r.steps or 1)))
 
 
 def run_study(config: StudyConfig, out: str | os.PathLike, *, workers: int | None = None,
@@ -218,7 +223,9 @@ def compare(tasks: str | Sequence[str] | None = None, *, data: str | os.PathLike
             runs on a Ray cluster.
         progress, report: show live progress; write the report.
         **settings: any :class:`StudyConfig` field — ``match``, ``hidden_size``, ``epochs``,
-            ``learning_rate``, ``batch_size``, ``optimizer``, ``threshold``, ``engine``…
+            ``steps``, ``seconds``, ``learning_rate``, ``batch_size``, ``optimizer``,
+            ``threshold``, ``engine``… A run stops at the first budget it reaches; giving
+            ``steps`` or ``seconds`` without ``epochs`` removes the epoch limit.
 
     Returns:
         a :class:`StudyResult`.

@@ -2,9 +2,9 @@
 
 Everything that can change a number in the study lives here, so that a run is a pure function of
 its slice of the configuration (see :mod:`rnnlab.study.grid`). Settings shared by every cell —
-optimiser, learning rate, schedule, batch size, epochs, gradient clipping, engine, dtype, seeds
-and therefore data and batch order — are *one* field each: the cells in a comparison cannot
-differ in them (fairness by construction).
+optimiser, learning rate, schedule, batch size, budget (epochs, steps, seconds), gradient
+clipping, engine, dtype, seeds and therefore data and batch order — are *one* field each: the
+cells in a comparison cannot differ in them (fairness by construction).
 
 Validation happens here, at the boundary, with one-sentence :class:`StudyError` messages.
 """
@@ -65,8 +65,13 @@ class StudyConfig:
             hidden size whose total parameter count is closest to it; ``"hidden"`` — every cell
             gets ``hidden_size``.
         hidden_size, num_layers: model size (see ``match``).
-        optimizer, learning_rate, schedule, batch_size, epochs, gradient_clip: the shared
-            training budget and schedule (passed to ``rnnlab.TrainingOptions``).
+        optimizer, learning_rate, schedule, batch_size, gradient_clip: the shared training
+            schedule (passed to ``rnnlab.TrainingOptions``).
+        epochs, steps, seconds: the budget of every run — passes over the training data,
+            optimiser steps, and seconds of training (wall time). A run stops at whichever set
+            limit it reaches first; ``epochs=None`` means no epoch limit (then ``steps`` or
+            ``seconds`` must be set). A wall-time budget gives every cell the same time, so the
+            faster cell takes more steps; such runs are not reproducible across machines.
         engine, dtype: which engine trains, in which precision.
         threshold: normalised skill (0 = learned nothing, 1 = perfect; see
             :func:`rnnlab.study.metrics.skill`) at which a task counts as *solved*.
@@ -86,7 +91,9 @@ class StudyConfig:
     learning_rate: float = 0.01
     schedule: str | None = None
     batch_size: int = 32
-    epochs: int = 10
+    epochs: int | None = 10
+    steps: int | None = None
+    seconds: float | None = None
     gradient_clip: float | None = 1.0
     engine: str = "torch"
     dtype: str = "float32"
@@ -180,6 +187,22 @@ def validate_task(task: TaskSpec) -> TaskSpec:
     return task
 
 
+def budget_text(epochs: int | None, steps: int | None, seconds: float | None) -> str:
+    """The budget in words, e.g. ``"20 epochs"`` or ``"500 steps or 30 s, whichever first"``.
+
+    Example:
+        >>> budget_text(None, 500, 30.0)
+        '500 steps or 30 s of training, whichever comes first'
+    """
+    parts = [f"{epochs} epochs" if epochs is not None else "",
+             f"{steps} steps" if steps is not None else "",
+             f"{seconds:g} s of training" if seconds is not None else ""]
+    parts = [part for part in parts if part]
+    if len(parts) == 1:
+        return parts[0]
+    return " or ".join(parts) + ", whichever comes first"
+
+
 def validate(config: StudyConfig) -> StudyConfig:
     """Return ``config`` if every field makes sense, else raise :class:`StudyError`.
 
@@ -208,8 +231,18 @@ def validate(config: StudyConfig) -> StudyConfig:
     _choice("optimizer", config.optimizer, OPTIMIZERS)
     _choice("engine", config.engine, ENGINES)
     _choice("dtype", config.dtype, DTYPES)
-    for name in ("hidden_size", "num_layers", "batch_size", "epochs"):
+    for name in ("hidden_size", "num_layers", "batch_size"):
         _positive_int(name, getattr(config, name))
+    for name in ("epochs", "steps"):
+        if getattr(config, name) is not None:
+            _positive_int(name, getattr(config, name))
+    if config.seconds is not None:
+        _positive_float("seconds", config.seconds)
+    if config.epochs is None and config.steps is None and config.seconds is None:
+        raise StudyError("no training budget: give epochs, steps or seconds per run")
+    if config.schedule == "cosine" and config.epochs is None and config.steps is None:
+        raise StudyError("a cosine schedule decays to zero at the last epoch, so it needs an "
+                         "epoch or step budget; a wall-time budget alone has no last epoch")
     _positive_float("learning_rate", config.learning_rate)
     if config.gradient_clip is not None:
         _positive_float("gradient_clip", config.gradient_clip)

@@ -42,7 +42,9 @@ class RunConfig:
     learning_rate: float = 0.01
     schedule: str | None = None
     batch_size: int = 32
-    epochs: int = 10
+    epochs: int | None = 10
+    steps: int | None = None
+    seconds: float | None = None
     gradient_clip: float | None = 1.0
     engine: str = "torch"
     dtype: str = "float32"
@@ -68,8 +70,10 @@ class RunConfig:
             ...     "lstm", 16, 1, "adding", 10, 0).key
             True
         """
-        # The file *path* is left out: the same data moved elsewhere is the same run.
-        fields = {k: v for k, v in self.to_dict().items() if k != "file"}
+        # The file *path* is left out: the same data moved elsewhere is the same run. Budgets
+        # that are not set are left out too, so keys made before they existed stay valid.
+        fields = {k: v for k, v in self.to_dict().items()
+                  if k != "file" and not (k in ("steps", "seconds") and v is None)}
         text = json.dumps({"format": RUN_FORMAT, **fields}, sort_keys=True, default=str)
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
@@ -96,6 +100,7 @@ def expand(config: StudyConfig) -> list[RunConfig]:
     runs = []
     shared = dict(optimizer=config.optimizer, learning_rate=config.learning_rate,
                   schedule=config.schedule, batch_size=config.batch_size, epochs=config.epochs,
+                  steps=config.steps, seconds=config.seconds,
                   gradient_clip=config.gradient_clip, engine=config.engine, dtype=config.dtype,
                   noise_std=config.noise_std, measure=config.measure,
                   num_layers=config.num_layers)

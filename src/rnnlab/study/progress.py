@@ -73,10 +73,11 @@ class RichProgress:
             self.lines[key] = self.progress.add_task(f"  {run.label}", total=run.epochs)
         elif event.kind == "epoch" and key in self.lines:
             info = event.payload
-            self.progress.update(self.lines[key], completed=info["epoch"],
-                                 description=f"  {run.label}  epoch {info['epoch']}/"
-                                             f"{run.epochs}  val {info['metric']} "
-                                             f"{_number(info['val_score'])}")
+            limit = info.get("epochs")  # None under a wall-time budget alone
+            self.progress.update(self.lines[key], completed=info["epoch"], total=limit,
+                                 description=f"  {run.label}  epoch {info['epoch']}"
+                                             f"{'' if limit is None else f'/{limit}'}  val "
+                                             f"{info['metric']} {_number(info['val_score'])}")
         elif event.kind in ("done", "failed"):
             if key in self.lines:
                 self.progress.remove_task(self.lines.pop(key))

@@ -21,15 +21,66 @@ from rnnlab.study.data import load_dataset, sizes_of
 from rnnlab.study.grid import RunConfig
 from rnnlab.study.measurements import gradient_flow, latency_per_step, noisy_inputs
 from rnnlab.study.metrics import choose_metric, score_from_evaluation, skill
+from rnnlab.training.callbacks import Callback
 
 #: Embedding width used when the task's input is token ids.
 EMBEDDING_DIM = 32
+#: Epoch cap of a run whose only budget is wall time (the clock stops it long before).
+UNBOUNDED_EPOCHS = 1_000_000
+
+
+class BudgetStop(Callback):
+    """A training callback that stops a run at its step or wall-time budget.
+
+    Checked after every optimiser step, so a run stops mid-epoch (the partial epoch is
+    validated and recorded like a full one). ``seconds`` counts from the start of training,
+    validation included; ``steps`` counts optimiser steps.
+    """
+
+    def __init__(self, steps: int | None, seconds: float | None) -> None:
+        self.steps, self.seconds = steps, seconds
+        self.started = time.perf_counter()
+
+    def on_train_begin(self, state: Any) -> None:
+        self.started = time.perf_counter()
+
+    def on_batch_end(self, state: Any) -> None:
+        if self.steps is not None and state.iteration >= self.steps:
+            state.stop_training = True
+        if self.seconds is not None and time.perf_counter() - self.started >= self.seconds:
+            state.stop_training = True
+
+
+def max_epochs_of(run: RunConfig, steps_per_epoch: int) -> int:
+    """The epoch limit handed to ``rnnlab.train``: the epoch budget, else enough epochs for the
+    step budget, else :data:`UNBOUNDED_EPOCHS` (a wall-time budget alone).
+
+    Example:
+        >>> max_epochs_of(RunConfig("lstm", 8, 1, "adding", 10, 0, epochs=None, steps=45), 10)
+        5
+    """
+    limits = []
+    if run.epochs is not None:
+        limits.append(run.epochs)
+    if run.steps is not None:
+        limits.append(math.ceil(run.steps / steps_per_epoch))
+    return min(limits) if limits else UNBOUNDED_EPOCHS
 
 
 def _peak_memory_mb() -> float:
     # ru_maxrss is KiB on Linux and bytes on macOS; it is the worker process's peak so far.
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
+def _time_per_epoch(history: Any, steps_per_epoch: int) -> float | None:
+    """Median seconds per full epoch; an epoch cut short by a step or time budget counts
+    scaled up to a full one (by its share of the epoch's steps), so budgets compare."""
+    done = [0, *history.epoch_iteration]
+    rates = [seconds * steps_per_epoch / (end - begin)
+             for seconds, begin, end in zip(history.epoch_time, done, done[1:], strict=False)
+             if end > begin]
+    return float(np.median(rates)) if rates else None
 
 
 def _val_score(logs: dict[str, float], metric: str) -> float:
@@ -67,6 +118,9 @@ def execute(run_fields: dict[str, Any],
         extra["gradient_flow_init"] = gradient_flow(model, X_test, y_test, dataset.task)
 
     epochs: list[dict[str, Any]] = []
+    steps_per_epoch = math.ceil(len(X) / run.batch_size)
+    max_epochs = max_epochs_of(run, steps_per_epoch)
+    shown_epochs = None if max_epochs == UNBOUNDED_EPOCHS else max_epochs
 
     def record(state: Any) -> None:
         logs = state.logs
@@ -76,18 +130,20 @@ def execute(run_fields: dict[str, Any],
                "val_skill": skill(score, baseline, metric), "seconds": logs.get("epoch_time")}
         epochs.append(row)
         if report is not None:
-            report({"key": run.key, "epochs": run.epochs, "metric": metric, **row})
+            report({"key": run.key, "epochs": shown_epochs, "metric": metric, **row})
 
     options = rnnlab.TrainingOptions(
         optimizer=run.optimizer, learning_rate=run.learning_rate, schedule=run.schedule,
-        max_epochs=run.epochs, batch_size=run.batch_size, gradient_clip=run.gradient_clip,
+        max_epochs=max_epochs, batch_size=run.batch_size, gradient_clip=run.gradient_clip,
         validation_data=(X_val, y_val), seed=run.seed, engine=run.engine, dtype=run.dtype,
         device="cpu", verbose=False)
-    history = rnnlab.train(model, X, y, options, callbacks=[record])
+    callbacks: list[Any] = [record]
+    if run.steps is not None or run.seconds is not None:
+        callbacks.insert(0, BudgetStop(run.steps, run.seconds))
+    history = rnnlab.train(model, X, y, options, callbacks=callbacks)
 
     test_score = score_from_evaluation(model.evaluate(X_test, y_test), metric)
     val_score = score_from_evaluation(model.evaluate(X_val, y_val), metric)
-    steps_per_epoch = math.ceil(len(X) / run.batch_size)
     if probe:
         extra["gradient_flow_trained"] = gradient_flow(model, X_test, y_test, dataset.task)
     if probe and not text:  # Gaussian noise on token ids would be meaningless
@@ -104,13 +160,14 @@ def execute(run_fields: dict[str, Any],
                                           "skill": skill(long_score, long_base, metric)}
     latency = latency_per_step(model, X_test[0]) if run.measure else None
     extra["best_epoch"] = history.best_epoch
+    extra["steps_run"] = history.iterations
     return {
         "num_parameters": int(model.num_parameters()), "metric": metric, "baseline": baseline,
         "val_score": val_score, "test_score": test_score,
         "val_skill": skill(val_score, baseline, metric),
         "test_skill": skill(test_score, baseline, metric),
         "wall_time": time.perf_counter() - start,
-        "time_per_epoch": float(np.median(history.epoch_time)) if history.epochs else None,
+        "time_per_epoch": _time_per_epoch(history, steps_per_epoch),
         "peak_memory_mb": _peak_memory_mb(), "latency_per_step_ms": latency,
         "epochs_run": history.epochs, "steps_per_epoch": steps_per_epoch,
         "epochs": epochs, "extra": extra,

@@ -9,6 +9,7 @@ import math
 from typing import Any
 
 from rnnlab.study.analysis import Analysis
+from rnnlab.study.config import budget_text
 from rnnlab.study.metrics import metric_label
 
 Table = tuple[str, list[str], list[list[str]]]
@@ -114,7 +115,8 @@ def settings_table(result: Any) -> Table:
         ["seeds", ", ".join(map(str, c.seeds)) + " (same data and batch order for every cell)"],
         ["optimiser", f"{c.optimizer}, learning rate {c.learning_rate:g}, schedule "
                       f"{c.schedule or 'constant'}, gradient clip {c.gradient_clip}"],
-        ["budget", f"{c.epochs} epochs, batch size {c.batch_size}"],
+        ["budget", f"{budget_text(c.epochs, c.steps, c.seconds)} per run, batch size "
+                   f"{c.batch_size}"],
         ["initialisation", "Glorot-uniform input weights, orthogonal recurrent weights, LSTM "
                            "forget-gate bias 1 (rnnlab defaults, shared by every cell)"],
         ["engine", f"{c.engine}, {c.dtype}, one CPU thread per run"],
