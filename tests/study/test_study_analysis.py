@@ -64,3 +64,22 @@ def test_claims_and_recommendation_follow_the_stored_metrics(tmp_path):
     assert verdicts[long_claim] == "does not hold"
     assert "**vanilla RNN**" in again.recommendation
     assert (tmp_path / "report.md").read_text().count("does not hold") >= 1
+
+
+def test_a_negligible_but_significant_lead_does_not_beat_a_cheaper_cell(tmp_path):
+    run_study(CONFIG, tmp_path, workers=1, progress=False, report=False,
+              function=fake_execute)
+    # Tight seeds: the GRU leads the LSTM by 0.002 skill with p < 0.05 but takes 3× the time.
+    db = sqlite3.connect(tmp_path / "results.sqlite")
+    db.execute("UPDATE runs SET test_skill = 0.998 + seed * 0.0001, time_per_epoch = 3.0 "
+               "WHERE cell = 'gru' AND length = 30")
+    db.execute("UPDATE runs SET test_skill = 0.996 + seed * 0.00011, time_per_epoch = 1.0 "
+               "WHERE cell = 'lstm' AND length = 30")
+    db.execute("UPDATE runs SET test_skill = 0.1 + seed * 0.01 WHERE cell = 'rnn' AND length = 30")
+    db.commit()
+    db.close()
+    result = render_report(tmp_path)
+    comparison = result.analysis.comparison("adding", 30, "gru", "lstm")
+    assert comparison.p < 0.05 and comparison.difference > 0  # the test does separate them
+    assert "use the **LSTM**" in result.recommendation
+    assert "level in practice (within 0.01 skill) with the GRU's" in result.recommendation

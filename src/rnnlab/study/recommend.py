@@ -5,7 +5,9 @@ Per task, at its hardest setting (the longest length swept):
 1. rank cells by mean test skill;
 2. cells *tied* with the best are those a paired t-test over seeds cannot separate from it
    (``p ≥ 0.05``) **and** whose mean skill is within :data:`PRACTICAL` of it — a cell that
-   merely has noisy seeds is not "as good";
+   merely has noisy seeds is not "as good" — and those within :data:`NEGLIGIBLE` of it
+   whatever the test says (with tight seeds a t-test separates differences too small to
+   matter, and a 3× slower cell should not win on a 0.002 lead);
 3. among the tied cells recommend the cheapest (least time per epoch — parameters are already
    matched), because equal quality at lower cost is the better choice;
 4. confidence: **high** when the pick solves the task (mean skill ≥ threshold), ≥ 3 seeds
@@ -23,6 +25,8 @@ from rnnlab.study.analysis import ALPHA_DEFAULT, Analysis, Group
 NAMES = {"rnn": "vanilla RNN", "lstm": "LSTM", "gru": "GRU"}
 #: Largest difference in mean skill still treated as "as good" when choosing on cost.
 PRACTICAL = 0.05
+#: Differences in mean skill below this are level in practice, significant or not.
+NEGLIGIBLE = 0.01
 
 
 def _p(p: float) -> str:
@@ -44,7 +48,8 @@ def pick(a: Analysis, task: str) -> tuple[Group | None, list[Group], str]:
             continue
         cmp = a.comparison(task, length, best.cell, g.cell)
         separated = cmp is not None and cmp.p < ALPHA_DEFAULT and cmp.difference > 0
-        if not separated and best.skill.mean - g.skill.mean <= PRACTICAL:
+        gap = best.skill.mean - g.skill.mean
+        if gap <= NEGLIGIBLE or (not separated and gap <= PRACTICAL):
             tied.append(g)
         elif not separated:
             unseparated += 1
@@ -80,7 +85,9 @@ def recommendation(a: Analysis) -> str:
             cmp = a.comparison(task, chosen.length, chosen.cell, g.cell)
             testable = cmp is not None and math.isfinite(cmp.p)
             ahead = chosen.skill.mean >= g.skill.mean
-            if not testable:
+            if abs(chosen.skill.mean - g.skill.mean) <= NEGLIGIBLE:
+                relation = f"level in practice (within {NEGLIGIBLE:g} skill) with"
+            elif not testable:
                 relation = "ahead of" if ahead else "behind"
             elif cmp.p < ALPHA_DEFAULT:
                 relation = "significantly above" if cmp.difference > 0 else "significantly below"
