@@ -188,7 +188,7 @@ def validate_task(task: TaskSpec) -> TaskSpec:
 
 
 def budget_text(epochs: int | None, steps: int | None, seconds: float | None) -> str:
-    """The budget in words, e.g. ``"20 epochs"`` or ``"500 steps or 30 s, whichever first"``.
+    """The budget in words: ``"20 epochs"``, or each limit joined by "or" when there are several.
 
     Example:
         >>> budget_text(None, 500, 30.0)
