@@ -13,7 +13,10 @@ from pathlib import Path
 
 from rnnlab.study import build_config, run_study
 
-ARGS = ["compare", "--task", "adding", "--lengths", "5,8", "--seeds", "2", "--epochs", "2",
+# 27 short runs: enough that a kill after the 4th finished run lands mid-study even when the
+# runs are fast (with 12 runs, the study sometimes finished before the kill arrived).
+RUNS = 27
+ARGS = ["compare", "--task", "adding", "--lengths", "5,8,12", "--seeds", "3", "--epochs", "2",
         "-p", "n_train=64", "-p", "n_val=16", "-p", "n_test=16", "--workers", "2",
         "--no-progress"]
 METRICS = ("key", "cell", "length", "seed", "hidden_size", "num_parameters", "status",
@@ -60,18 +63,18 @@ def test_sigkill_then_rerun_completes_and_matches_an_uninterrupted_study(tmp_pat
     os.killpg(process.pid, signal.SIGKILL)  # the study and its worker processes
     process.wait(30)
     before = done_rows(out)
-    assert 4 <= len(before) < 12, "killed too late to test resuming"
+    assert 4 <= len(before) < RUNS, "killed too late to test resuming"
 
     subprocess.run(command(out), check=True, capture_output=True, timeout=300)
     after = done_rows(out)
-    assert len(after) == 12
+    assert len(after) == RUNS
     for key, row in before.items():
         assert after[key] == row  # finished runs were not recomputed (wall time, times… equal)
 
     # The uninterrupted study runs in this process (same configuration, another executor):
     # runs are pure functions of their keys, so the numbers must match exactly.
     reference = tmp_path / "uninterrupted"
-    config = build_config(tasks="adding", lengths=[5, 8], seeds=2, epochs=2,
+    config = build_config(tasks="adding", lengths=[5, 8, 12], seeds=3, epochs=2,
                           params={"n_train": 64, "n_val": 16, "n_test": 16})
     run_study(config, reference, workers=1, progress=False, report=False)
     columns = ", ".join(METRICS)
