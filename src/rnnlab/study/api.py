@@ -137,11 +137,11 @@ def build_config(*, tasks: Any = None, data: str | os.PathLike | None = None,
 
 
 def _order_for_speed(runs: list[RunConfig]) -> list[RunConfig]:
-    # Longest runs first (length × gates as the cost guess): the pool then ends with short runs
-    # and no worker idles while one long run finishes alone.
+    # Longest runs first (length × gates as the cost guess; the budget is the same for every
+    # run of a study): the pool then ends with short runs and no worker idles while one long
+    # run finishes alone.
     gates = {"rnn": 1, "gru": 3, "lstm": 4}
-    return sorted(runs, key=lambda r: -((r.length or 50) * (1 + gates[r.cell])
-                                        * (r.epochs or r.steps or 1)))
+    return sorted(runs, key=lambda r: -((r.length or 50) * (1 + gates[r.cell])))
 
 
 def run_study(config: StudyConfig, out: str | os.PathLike, *, workers: int | None = None,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 from rnnlab.study.config import StudyConfig
@@ -84,6 +84,12 @@ class RunConfig:
         return f"{self.cell} · {self.task}{length} · seed {self.seed}"
 
 
+#: Settings every run of a study copies from its :class:`StudyConfig`: the fields the two
+#: classes have in common, except the hidden size, which parameter matching sets per cell.
+SHARED_SETTINGS = tuple(f.name for f in fields(RunConfig)
+                        if f.name in StudyConfig.__dataclass_fields__ and f.name != "hidden_size")
+
+
 def expand(config: StudyConfig) -> list[RunConfig]:
     """Every run of the study, in a stable order (task, length, seed, cell).
 
@@ -98,12 +104,7 @@ def expand(config: StudyConfig) -> list[RunConfig]:
         (12, [('gru', 19), ('lstm', 16), ('rnn', 34)])
     """
     runs = []
-    shared = dict(optimizer=config.optimizer, learning_rate=config.learning_rate,
-                  schedule=config.schedule, batch_size=config.batch_size, epochs=config.epochs,
-                  steps=config.steps, seconds=config.seconds,
-                  gradient_clip=config.gradient_clip, engine=config.engine, dtype=config.dtype,
-                  noise_std=config.noise_std, measure=config.measure,
-                  num_layers=config.num_layers)
+    shared = {name: getattr(config, name) for name in SHARED_SETTINGS}
     for task in config.tasks:
         digest = file_digest(task.file) if task.file else None
         lengths = task.lengths or (None,)
