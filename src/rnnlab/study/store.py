@@ -229,14 +229,24 @@ def open_store(folder_or_file: str | os.PathLike, *, create: bool = True) -> Sto
         path = path / FILENAME
     if not path.exists() and not create:
         raise StudyError(f"no results database at {path}; run `rnnlab compare` first")
-    try:
-        db = sqlite3.connect(str(path), timeout=60.0, isolation_level=None)
-        _check_compatible(db, path)
-        db.execute("PRAGMA journal_mode=WAL")
-        db.close()
-    except sqlite3.DatabaseError as error:
-        raise StudyError(f"{path} is not a readable SQLite database ({error}); choose another "
-                         f"output folder") from None
+    for attempt in range(20):
+        try:
+            db = sqlite3.connect(str(path), timeout=60.0, isolation_level=None)
+            try:
+                _check_compatible(db, path)
+                db.execute("PRAGMA journal_mode=WAL")
+            finally:
+                db.close()
+            break
+        except sqlite3.DatabaseError as error:
+            # Two studies creating one new file at once: switching it to WAL needs the lock
+            # the other holds, and SQLite answers "locked" at once (no busy wait) where
+            # waiting could deadlock. The other study finishes its set-up soon; try again.
+            if "locked" in str(error) and attempt < 19:
+                time.sleep(0.05 * (attempt + 1))
+                continue
+            raise StudyError(f"{path} is not a readable SQLite database ({error}); choose "
+                             f"another output folder") from None
     store = Store(path)
     store._db.execute("PRAGMA busy_timeout = 60000")
     # Tables and version row in one transaction: a second study opening the same new file
