@@ -39,11 +39,10 @@ from rnnlab.reference.recurrent import (
 SIGMOID_GATES = (0, 1, 3)  # i, f, o; g (block 2) uses tanh
 
 
-def _gate_vectors(dtype) -> tuple[np.ndarray, np.ndarray]:
-    """``(4, 1, 1)`` arrays ``sig`` (1 for i, f, o; 0 for g) and ``1 − sig``: they let one
-    operation treat all four gate blocks of a step, each by its own rule."""
-    sig = np.array([1.0, 1.0, 0.0, 1.0], dtype=dtype).reshape(4, 1, 1)
-    return sig, 1.0 - sig
+def _sigmoid_blocks(dtype) -> np.ndarray:
+    """``(4, 1, 1)`` array, 1 for the sigmoid gates i, f, o and 0 for g: it lets one operation
+    treat all four gate blocks of a step, each by its own rule."""
+    return np.array([1.0, 1.0, 0.0, 1.0], dtype=dtype).reshape(4, 1, 1)
 
 
 def lstm_forward_scan(xproj: np.ndarray, w_hh: np.ndarray, b_hh: np.ndarray,
@@ -77,7 +76,7 @@ def lstm_forward_scan(xproj: np.ndarray, w_hh: np.ndarray, b_hh: np.ndarray,
     recurrent_by_gate = recurrent.reshape(batch, 4, hidden).transpose(1, 0, 2)
     product = np.empty((batch, hidden), dtype=dtype)
     # σ(z) = ½ + ½·tanh(z/2) on i, f, o and tanh on g: a ← a·slope + half after one tanh.
-    sig, _ = _gate_vectors(dtype)
+    sig = _sigmoid_blocks(dtype)
     half = 0.5 * sig
     slope = 1.0 - half
     w_hh_t = np.ascontiguousarray((w_hh * gate_scale(4, hidden, SIGMOID_GATES, dtype)[:, None]).T)
@@ -114,28 +113,30 @@ def lstm_backward_scan(cache: ScanCache, dy: np.ndarray, dstate_n: tuple[np.ndar
         dy: ``(T, B, H)`` gradient of the loss with respect to the outputs ``y``.
         dstate_n: ``(dh_n, dc_n)``, each ``(B, H)``.
     Returns:
-        ``dxproj`` ``(4, T, B, H)`` (with respect to the unscaled pre-activations),
-        ``dW_hh`` ``(4H, H)``, ``db_hh`` (None: it equals ``db_ih``) and ``(dh0, dc0)``.
+        ``dxproj`` as rows ``(T, B, 4H)`` (gradients with respect to the unscaled
+        pre-activations, gates i, f, g, o side by side), ``dW_hh`` ``(4H, H)``, ``db_hh``
+        (None: it equals ``db_ih``) and ``(dh0, dc0)``.
     """
     acts, (hs, cs), (tanh_c,), mask, w_hh = (cache.acts, cache.states, cache.extra, cache.mask,
                                              cache.w_hh)
     _, steps, batch, hidden = acts.shape
-    dacts = buffer("dacts", acts.shape, acts.dtype)
     dh = dstate_n[0].copy()
     dc = dstate_n[1].copy()
     scratch = np.empty((batch, hidden), dtype=acts.dtype)
+    # dL/d(gate activations) of one step, gate-major: a small array that stays in cache.
+    d_gates = np.empty((4, batch, hidden), dtype=acts.dtype)
     derivative = np.empty((4, batch, hidden), dtype=acts.dtype)
-    # dh_{t-1} = [da_i, da_f, da_g, da_o] W_hh as one (B, 4H) @ (4H, H) product: copying the
-    # gate-major da into that row layout costs less than four small matmuls and their sum, and
-    # the rows of all steps then give dW_hh in one (4H, T·B) @ (T·B, H) product as well.
+    # The pre-activation gradients go straight into rows (B, 4H) per step, the layout of
+    # dh_{t-1} = [da_i, da_f, da_g, da_o] W_hh as one (B, 4H) @ (4H, H) product: one product
+    # beats four small ones and their sum, and the rows of all steps then give dW_hh, dW_ih and
+    # dx in one product each.
     da_rows = buffer("dacts_rows", (steps, batch, 4 * hidden), acts.dtype)
-    # σ' = s(1 − s) on i, f, o and tanh' = 1 − g² on g, in one pass: a·(sig − a) + (1 − sig).
-    sig, not_sig = _gate_vectors(acts.dtype)
+    # σ' = s(1 − s) on i, f, o and tanh' = 1 − g² on g: a·(sig − a), plus 1 on the g block.
+    sig = _sigmoid_blocks(acts.dtype)
     gate_i, gate_f, gate_g, gate_o = acts
-    d_i, d_f, d_g, d_o = dacts
+    d_i, d_f, d_g, d_o = d_gates
     for t in reversed(range(steps)):
         i, f, g, o = gate_i[t], gate_f[t], gate_g[t], gate_o[t]
-        di, df, dg, do = d_i[t], d_f[t], d_g[t], d_o[t]
         if mask is None:
             dh += dy[t]
         else:
@@ -146,29 +147,28 @@ def lstm_backward_scan(cache: ScanCache, dy: np.ndarray, dstate_n: tuple[np.ndar
             dh *= mask[t]
             dc *= mask[t]
         # h_t = o ⊙ tanh(c_t)
-        np.multiply(dh, tanh_c[t], out=do)
+        np.multiply(dh, tanh_c[t], out=d_o)
         np.multiply(dh, o, out=scratch)
         tanh_grad_(scratch, tanh_c[t], dh)          # dh is no longer needed: use it as scratch
         dc += scratch
         # c_t = f ⊙ c_{t-1} + i ⊙ g
-        np.multiply(dc, g, out=di)
-        np.multiply(dc, cs[t], out=df)
-        np.multiply(dc, i, out=dg)
+        np.multiply(dc, g, out=d_i)
+        np.multiply(dc, cs[t], out=d_f)
+        np.multiply(dc, i, out=d_g)
         dc *= f                                     # now dc_{t-1}
-        # through the nonlinearities to the pre-activations
-        a, da = acts[:, t], dacts[:, t]
+        # through the nonlinearities to the pre-activations, written as rows
+        a = acts[:, t]
         np.subtract(sig, a, out=derivative)
         derivative *= a
-        derivative += not_sig
-        da *= derivative
-        # dh_{t-1} = Σ_k da[k] W_hh[k]
-        np.copyto(da_rows[t].reshape(batch, 4, hidden), da.transpose(1, 0, 2))
-        np.matmul(da_rows[t], w_hh, out=dh)
+        derivative[2] += 1.0
+        da = da_rows[t]
+        np.multiply(d_gates, derivative, out=da.reshape(batch, 4, hidden).transpose(1, 0, 2))
+        np.matmul(da, w_hh, out=dh)                 # now dh_{t-1}
         if mask is not None:
             dh += keep_h
             dc += keep_c
     dw_hh = da_rows.reshape(steps * batch, 4 * hidden).T @ hs[:-1].reshape(steps * batch, hidden)
-    return dacts, dw_hh, None, (dh, dc)
+    return da_rows, dw_hh, None, (dh, dc)
 
 
 class LSTM(RecurrentStack):

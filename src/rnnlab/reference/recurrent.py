@@ -8,7 +8,9 @@ of *scan* functions supplied by each subclass (``rnn.py``, ``lstm.py``, ``gru.py
     backward_scan(cache, dy, dstate_n, nonlinearity, buffer) -> dxproj, dw_hh, db_hh, dstate0
 
 ``buffer(name, shape, dtype)`` hands out scratch arrays (see :class:`Workspace`); ``db_hh`` is
-None when ``b_hh`` was folded into ``xproj`` (its gradient then equals ``b_ih``'s).
+None when ``b_hh`` was folded into ``xproj`` (its gradient then equals ``b_ih``'s). ``dxproj``
+comes back either gate-major ``(G, T, B, H)``, like ``xproj``, or as rows ``(T, B, G*H)`` in
+PyTorch's gate order, whichever the scan's own last product wants (the LSTM's is rows).
 
 Layout choices, and why:
 
@@ -20,7 +22,10 @@ Layout choices, and why:
   gates is one product per step (the LSTM uses ``(B, H) @ (H, 4H)`` and adds it through a
   ``(4, B, H)`` view; the GRU a stacked ``(B, H) @ (3, H, H)``).
 * The input projection ``x_t W_ihᵀ + b_ih`` of *all* steps is one stacked matmul before the time
-  loop, and ``dW_ih``/``dx`` one each after it; only ``h W_hhᵀ`` stays inside the loop.
+  loop, and ``dW_ih``/``dx`` one each after it; only ``h W_hhᵀ`` stays inside the loop. The
+  inputs carry an extra feature fixed at 1 (:func:`with_ones_column`), so the same products add
+  the bias and give its gradient: a separate pass over the ``(G, T, B, H)`` array cost as much
+  as the product itself.
 * Sigmoid gates are computed as ``σ(z) = ½ + ½·tanh(z/2)`` so that one ``tanh`` call covers
   every gate of a step. The halving is folded into the input weights here (see
   :meth:`RecurrentStack._projection`) and into ``W_hh`` by the scans; backward scans return
@@ -89,7 +94,7 @@ def fresh_buffer(name: str, shape: tuple[int, ...], dtype: np.dtype) -> np.ndarr
 
 @dataclass
 class _LayerCache:
-    inputs: np.ndarray                # (T, B, I_k) time-major input of this layer
+    inputs: np.ndarray                # (T, B, I_k + 1) time-major input of this layer, ones last
     scans: list[ScanCache]            # one per direction
 
 
@@ -203,7 +208,7 @@ class RecurrentStack:
             if np.any(lengths < steps):
                 mask = (np.arange(steps)[:, None] < lengths[None, :])[:, :, None]  # (T, B, 1)
 
-        inputs = np.ascontiguousarray(x.transpose(1, 0, 2))
+        inputs = with_ones_column(x.transpose(1, 0, 2))
         caches: list[_LayerCache] = []
         finals = [np.empty(spec.state_shape(batch), dtype=self.dtype) for _ in state0]
         for layer in range(spec.num_layers):
@@ -211,25 +216,22 @@ class RecurrentStack:
             for direction in range(spec.num_directions):
                 s = spec.suffix(layer, direction)
                 index = layer * spec.num_directions + direction
-                buffer = self._workspace.scope(s)
-                xproj = self._projection(inputs, s, buffer)      # (G, T, B, H)
-                step_mask = mask
+                scan_inputs, step_mask = inputs, mask
                 if direction == 1:
-                    xproj = xproj[:, ::-1]
+                    scan_inputs = inputs[::-1]
                     step_mask = None if mask is None else mask[::-1]
-                y, state_n, scan = type(self)._forward_scan(
-                    xproj, self.params[f"weight_hh_{s}"], self.params[f"bias_hh_{s}"],
-                    tuple(st[index] for st in state0), step_mask, spec.nonlinearity, buffer)
+                y, state_n, scan = self._forward_direction(
+                    scan_inputs, s, tuple(st[index] for st in state0), step_mask,
+                    self._workspace.scope(s))
                 outputs.append(y if direction == 0 else y[::-1])
                 scans.append(scan)
                 for final, value in zip(finals, state_n, strict=True):
                     final[index] = value
             caches.append(_LayerCache(inputs=inputs, scans=scans))
-            inputs = (np.concatenate(outputs, axis=-1) if len(outputs) == 2
-                      else np.ascontiguousarray(outputs[0]))
+            inputs = with_ones_column(*outputs)
         self._cache = caches
         self._batch_time = (batch, steps)
-        y = np.ascontiguousarray(inputs.transpose(1, 0, 2))
+        y = np.ascontiguousarray(inputs[:, :, :-1].transpose(1, 0, 2))
         return (y, tuple(finals)) if spec.has_cell_state else (y, finals[0])
 
     # ------------------------------------------------------------------ backward
@@ -267,38 +269,22 @@ class RecurrentStack:
         d_outputs = np.ascontiguousarray(dy.transpose(1, 0, 2))  # (T, B, D*H)
         for layer in reversed(range(spec.num_layers)):
             cache = self._cache[layer]
-            flat_inputs = cache.inputs.reshape(steps * batch, -1)
-            d_inputs = np.empty_like(cache.inputs)
-            flat_d_inputs = d_inputs.reshape(steps * batch, -1)
-            ones = np.ones(steps * batch, dtype=self.dtype)
-            gates = spec.gates
+            d_inputs = np.zeros((*cache.inputs.shape[:2], cache.inputs.shape[2] - 1),
+                                dtype=self.dtype)
             for direction in range(spec.num_directions):
                 s = spec.suffix(layer, direction)
                 index = layer * spec.num_directions + direction
                 dy_dir = d_outputs[:, :, direction * hidden:(direction + 1) * hidden]
                 if direction == 1:
                     dy_dir = dy_dir[::-1]
-                dxproj, dw_hh, db_hh, dstate = type(self)._backward_scan(
-                    cache.scans[direction], dy_dir, tuple(d[index] for d in dfinal),
-                    spec.nonlinearity, self._workspace.scope(s))
-                if direction == 1:
-                    dxproj = dxproj[:, ::-1]
-                flat_dxproj = np.ascontiguousarray(dxproj).reshape(gates, steps * batch, hidden)
-                # (G, H) bias gradient as matrix-vector products: faster than .sum(axis=1)
-                db_ih = (ones @ flat_dxproj).reshape(-1)
-                self.grads[f"weight_hh_{s}"] = dw_hh
-                self.grads[f"bias_ih_{s}"] = db_ih
-                self.grads[f"bias_hh_{s}"] = db_ih.copy() if db_hh is None else db_hh
-                # dW_ih[k] = Σ_rows dxproj[k]ᵀ x, stacked back into PyTorch's (G*H, I) layout
-                self.grads[f"weight_ih_{s}"] = np.matmul(
-                    flat_dxproj.transpose(0, 2, 1), flat_inputs).reshape(gates * hidden, -1)
-                # dx = Σ_k dxproj[k] W_ih[k]
-                w_ih = self.params[f"weight_ih_{s}"].reshape(gates, hidden, -1)
-                d_inputs_by_gate = np.matmul(flat_dxproj, w_ih)        # (G, T*B, I)
-                if direction == 0:
-                    np.sum(d_inputs_by_gate, axis=0, out=flat_d_inputs)
-                else:
-                    flat_d_inputs += d_inputs_by_gate.sum(axis=0)
+                # Each direction works in its own scan's time order; only dx is flipped back.
+                scan_inputs = cache.inputs if direction == 0 else cache.inputs[::-1]
+                grads, d_scan_inputs, dstate = self._backward_direction(
+                    cache.scans[direction], scan_inputs, dy_dir,
+                    tuple(d[index] for d in dfinal), s, self._workspace.scope(s))
+                for name, value in grads.items():
+                    self.grads[f"{name}_{s}"] = value
+                d_inputs += d_scan_inputs if direction == 0 else d_scan_inputs[::-1]
                 for d0, value in zip(dstate0, dstate, strict=True):
                     d0[index] = value
             d_outputs = d_inputs
@@ -306,24 +292,74 @@ class RecurrentStack:
         self.grad_c0 = dstate0[1] if spec.has_cell_state else None
         return np.ascontiguousarray(d_outputs.transpose(1, 0, 2))
 
+    # ------------------------------------------------------------------ one layer, one direction
+    def _forward_direction(self, inputs: np.ndarray, suffix: str, state0: tuple[np.ndarray, ...],
+                           mask: np.ndarray | None, buffer) -> tuple[np.ndarray, tuple, ScanCache]:
+        """Run one layer in one direction: ``inputs`` ``(T, B, I+1)`` (ones last) and ``mask``
+        ``(T, B, 1)`` are in the order the scan reads them (time-flipped for the reverse
+        direction); returns ``y`` ``(T, B, H)`` in that order, the final state and the cache.
+
+        By default: :meth:`_projection` of every step, then the cell's ``_forward_scan``."""
+        xproj = self._projection(inputs, suffix, buffer)
+        return type(self)._forward_scan(xproj, self.params[f"weight_hh_{suffix}"],
+                                        self.params[f"bias_hh_{suffix}"], state0, mask,
+                                        self.spec.nonlinearity, buffer)
+
+    def _backward_direction(self, cache: ScanCache, inputs: np.ndarray, dy: np.ndarray,
+                            dstate_n: tuple[np.ndarray, ...], suffix: str, buffer
+                            ) -> tuple[dict[str, np.ndarray], np.ndarray, tuple]:
+        """Backpropagate one layer in one direction, everything in scan order as in
+        :meth:`_forward_direction`. Returns the parameter gradients keyed by name without the
+        suffix (``"weight_ih"``…), ``dx`` ``(T, B, I)`` and the initial-state gradients."""
+        dxproj, dw_hh, db_hh, dstate0 = type(self)._backward_scan(
+            cache, dy, dstate_n, self.spec.nonlinearity, buffer)
+        dw_ih, db_ih, dx = self._input_gradients(dxproj, inputs, suffix)
+        grads = {"weight_ih": dw_ih, "weight_hh": dw_hh, "bias_ih": db_ih,
+                 "bias_hh": db_ih.copy() if db_hh is None else db_hh}
+        return grads, dx, dstate0
+
     # ------------------------------------------------------------------ helpers
     def _projection(self, inputs: np.ndarray, suffix: str, buffer) -> np.ndarray:
         """``(G, T, B, H)`` = ``(x W_ihᵀ + b_ih [+ b_hh]) ⊙ scale`` for every step, gate-major.
 
-        ``inputs`` is time-major ``(T, B, I)``; one stacked matmul ``(T*B, I) @ (G, I, H)``."""
+        ``inputs`` is time-major ``(T, B, I+1)`` with ones last (see :func:`with_ones_column`);
+        one stacked matmul ``(T*B, I+1) @ (G, I+1, H)`` whose last weight row is the bias."""
         gates, hidden = self.spec.gates, self.spec.hidden_size
         steps, batch = inputs.shape[:2]
-        flat_inputs = inputs.reshape(steps * batch, -1)
-        scale = gate_scale(gates, hidden, self.sigmoid_gates, self.dtype).reshape(gates, 1, hidden)
         bias = self.params[f"bias_ih_{suffix}"]
         if self.fold_hidden_bias:
             bias = bias + self.params[f"bias_hh_{suffix}"]
-        weight = self.params[f"weight_ih_{suffix}"].reshape(gates, hidden, -1)
-        weight = np.ascontiguousarray((weight * scale.transpose(0, 2, 1)).transpose(0, 2, 1))
+        weight = np.concatenate([self.params[f"weight_ih_{suffix}"], bias[:, None]], axis=1)
+        weight *= gate_scale(gates, hidden, self.sigmoid_gates, self.dtype)[:, None]
+        weight = np.ascontiguousarray(weight.reshape(gates, hidden, -1).transpose(0, 2, 1))
         xproj = buffer("xproj", (gates, steps * batch, hidden), self.dtype)
-        np.matmul(flat_inputs, weight, out=xproj)
-        xproj += bias.reshape(gates, 1, hidden) * scale
+        np.matmul(inputs.reshape(steps * batch, -1), weight, out=xproj)
         return xproj.reshape(gates, steps, batch, hidden)
+
+    def _input_gradients(self, dxproj: np.ndarray, inputs: np.ndarray, suffix: str
+                         ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``dW_ih`` ``(G*H, I)``, ``db_ih`` ``(G*H,)`` and ``dx`` ``(T, B, I)`` from a backward
+        scan's ``dxproj`` (gate-major ``(G, T, B, H)`` or rows ``(T, B, G*H)``) and the scan's
+        time-major ``inputs`` ``(T, B, I+1)`` (ones last), both in the scan's time order.
+
+        ``[dW_ih | db_ih] = Σ_rows dxprojᵀ [x | 1]`` is one product; ``dx = dxproj W_ih``."""
+        gates, hidden = self.spec.gates, self.spec.hidden_size
+        steps, batch, features = inputs.shape
+        if inputs.strides[0] < 0:  # reversed time: a copy is cheaper than copying dxproj
+            inputs = np.ascontiguousarray(inputs)
+        flat_inputs = inputs.reshape(steps * batch, features)
+        w_ih = self.params[f"weight_ih_{suffix}"]
+        if dxproj.ndim == 3:                                  # rows (T, B, G*H)
+            rows = dxproj.reshape(steps * batch, gates * hidden)
+            weight_and_bias = rows.T @ flat_inputs            # (G*H, I+1)
+            dx = rows @ w_ih
+        else:                                                 # gate-major (G, T, B, H)
+            flat = dxproj.reshape(gates, steps * batch, hidden)
+            weight_and_bias = np.matmul(flat.transpose(0, 2, 1), flat_inputs).reshape(
+                gates * hidden, features)
+            dx = np.matmul(flat, w_ih.reshape(gates, hidden, -1)).sum(axis=0)
+        return (np.ascontiguousarray(weight_and_bias[:, :-1]), weight_and_bias[:, -1].copy(),
+                dx.reshape(steps, batch, -1))
 
     def _as_array(self, value, name: str) -> np.ndarray:
         value = _to_numpy(value)
@@ -355,6 +391,21 @@ class RecurrentStack:
             check_state(array.shape, bool(np.all(np.isfinite(array))), spec, batch, name)
             states.append(array)
         return states
+
+
+def with_ones_column(*parts: np.ndarray) -> np.ndarray:
+    """``(T, B, F+1)`` contiguous: the ``(T, B, F_k)`` parts side by side, then a feature of ones.
+
+    The ones let one product apply (and differentiate) the input weights and the bias together.
+    """
+    features = sum(part.shape[-1] for part in parts)
+    out = np.empty((*parts[0].shape[:2], features + 1), dtype=parts[0].dtype)
+    start = 0
+    for part in parts:
+        out[:, :, start:start + part.shape[-1]] = part
+        start += part.shape[-1]
+    out[:, :, -1] = 1.0
+    return out
 
 
 def gate_scale(num_gates: int, hidden: int, sigmoid_gates: tuple[int, ...],
