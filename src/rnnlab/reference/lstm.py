@@ -17,11 +17,24 @@ Backward, given ``dh_t`` (from the output and from step ``t+1``) and ``dc_t`` (f
     di_t = dc_t ⊙ g_t      df_t = dc_t ⊙ c_{t-1}      dg_t = dc_t ⊙ i_t
     dc_{t-1} = dc_t ⊙ f_t
     da_t = [di ⊙ i(1−i), df ⊙ f(1−f), dg ⊙ (1−g²), do ⊙ o(1−o)]    (pre-activations)
-    dh_{t-1} = da_t W_hh           dW_hh += da_tᵀ h_{t-1}
+    dh_{t-1} = W_hhᵀ da_t            [dW_hh | dW_ih | db] += da_t [h_{t-1}; x_t; 1]ᵀ
 
-The input projection ``W_ih x_t + b_ih + b_hh`` of every step is done in one matmul before the
-loop by :class:`~rnnlab.reference.recurrent.RecurrentStack`; the scans below receive it
-gate-major as ``xproj`` with shape ``(4, T, B, H)``: ``xproj[k, t]`` is gate ``k`` at step ``t``.
+Layout (the LSTM's own; see :mod:`rnnlab.reference.recurrent` for the shared conventions). The
+scans keep every per-step quantity **feature-major**, ``(features, batch)``:
+
+* one product per step gives all four gates, ``a_t = W [h_{t-1}; x_t; 1]`` with
+  ``W = [W_hh | W_ih | b_ih + b_hh]`` ``(4H, H+I+1)``, so the input projection and the bias
+  ride along in the recurrent product (no separate pass before the loop, no per-step add);
+* gate ``k`` of ``a_t`` ``(4H, B)`` is the contiguous row block ``a_t[kH:(k+1)H]``, so the gate
+  arithmetic runs on contiguous ``(H, B)`` arrays, and backward ``dh_{t-1} = W_hhᵀ da_t`` is one
+  product on the contiguous ``da_t``;
+* the stacked columns ``[h_{t-1}; x_t; 1]`` of all steps are kept as rows ``(T+1, B, H+I+1)``, and
+  the weight gradient of all steps is then a single ``(4H, T·B) @ (T·B, H+I+1)`` product.
+
+On this machine's NumPy that beat the time-major rows layout by about a sixth: elementwise work
+on column slices, or writes into strided rows, pay a per-row overhead that contiguous blocks
+don't (figures in BENCHMARKS.md). The cache still exposes the usual time-major ``(T, B, H)`` views
+(see :class:`~rnnlab.reference.recurrent.ScanCache`), which :mod:`rnnlab.inspect` reads.
 """
 
 from __future__ import annotations
@@ -45,63 +58,81 @@ def _sigmoid_blocks(dtype) -> np.ndarray:
     return np.array([1.0, 1.0, 0.0, 1.0], dtype=dtype).reshape(4, 1, 1)
 
 
-def lstm_forward_scan(xproj: np.ndarray, w_hh: np.ndarray, b_hh: np.ndarray,
-                      state0: tuple[np.ndarray, ...], mask: np.ndarray | None,
-                      nonlinearity: str = "tanh",
+def stacked_lstm_weight(w_ih: np.ndarray, w_hh: np.ndarray, bias: np.ndarray) -> np.ndarray:
+    """``W = [W_hh | W_ih | bias]`` ``(4H, H+I+1)`` with the rows of the sigmoid gates halved
+    (σ(z) = ½ + ½·tanh(z/2), see :mod:`rnnlab.reference.recurrent`)."""
+    hidden = w_hh.shape[1]
+    weight = np.concatenate([w_hh, w_ih, bias[:, None]], axis=1)
+    weight *= gate_scale(4, hidden, SIGMOID_GATES, weight.dtype)[:, None]
+    return weight
+
+
+def lstm_forward_scan(inputs: np.ndarray, weight: np.ndarray, state0: tuple[np.ndarray, ...],
+                      mask: np.ndarray | None,
                       buffer=fresh_buffer) -> tuple[np.ndarray, tuple, ScanCache]:
     """Run one direction of one layer over time.
 
     Args:
-        xproj: ``(4, T, B, H)`` gate-major input projections including both biases, with the
-            sigmoid gates halved (see :mod:`rnnlab.reference.recurrent`); overwritten with the
-            gate activations ``i, f, g, o``.
-        w_hh: ``(4H, H)``; b_hh: ``(4H,)`` (already inside ``xproj``).
+        inputs: ``(T, B, I+1)`` time-major inputs with a last feature of ones, in the order the
+            scan reads them.
+        weight: ``(4H, H+I+1)`` from :func:`stacked_lstm_weight`.
         state0: ``(h0, c0)``, each ``(B, H)``.
         mask: ``(T, B, 1)`` booleans, True where the step is inside the sequence, or None.
         buffer: scratch-array factory (see :class:`~rnnlab.reference.recurrent.Workspace`).
     Returns:
-        ``y`` ``(T, B, H)``, the final ``(h_n, c_n)``, and the cache for :func:`lstm_backward_scan`.
+        ``y`` ``(T, B, H)``, the final ``(h_n, c_n)`` (each ``(B, H)``), and the cache for
+        :func:`lstm_backward_scan`.
     """
-    _, steps, batch, hidden = xproj.shape
-    dtype = xproj.dtype
-    acts = xproj
-    hs = buffer("hs", (steps + 1, batch, hidden), dtype)  # hs[t+1] is h_t, hs[0] is h0
-    cs = buffer("cs", (steps + 1, batch, hidden), dtype)
-    tanh_c = buffer("tanh_c", (steps, batch, hidden), dtype)
-    hs[0], cs[0] = state0
-    y = hs[1:] if mask is None else buffer("y", (steps, batch, hidden), dtype)
-    # h W_hhᵀ for all gates is one (B, H) @ (H, 4H) product (one BLAS call beats four small
-    # ones); its (4, B, H) view adds it to the gate-major pre-activations.
-    recurrent = np.empty((batch, 4 * hidden), dtype=dtype)
-    recurrent_by_gate = recurrent.reshape(batch, 4, hidden).transpose(1, 0, 2)
-    product = np.empty((batch, hidden), dtype=dtype)
+    steps, batch, features = inputs.shape
+    hidden = weight.shape[0] // 4
+    dtype = weight.dtype
+    # stack[t] = [h_{t-1} | x_t | 1] as rows; stack[t+1, :, :H] is h_t, so stack[:, :, :H] is the
+    # hidden state before and after every step.
+    stack = buffer("stack", (steps + 1, batch, hidden + features), dtype)
+    stack[:steps, :, hidden:] = inputs
+    stack[steps, :, hidden:] = 0.0
+    stack[0, :, :hidden] = state0[0]
+    acts = buffer("acts", (steps, 4 * hidden, batch), dtype)           # a_t, then the gates
+    cs = buffer("cs", (steps + 1, hidden, batch), dtype)               # cs[t+1] is c_t
+    tanh_c = buffer("tanh_c", (steps, hidden, batch), dtype)
+    cs[0] = state0[1].T
+    h_new, h_prev = np.empty((hidden, batch), dtype=dtype), np.empty((hidden, batch), dtype=dtype)
+    h_prev[...] = state0[0].T
+    product = np.empty((hidden, batch), dtype=dtype)
+    keep = None if mask is None else ~mask.transpose(0, 2, 1)         # (T, 1, B)
     # σ(z) = ½ + ½·tanh(z/2) on i, f, o and tanh on g: a ← a·slope + half after one tanh.
-    sig = _sigmoid_blocks(dtype)
-    half = 0.5 * sig
+    half = 0.5 * _sigmoid_blocks(dtype)
     slope = 1.0 - half
-    w_hh_t = np.ascontiguousarray((w_hh * gate_scale(4, hidden, SIGMOID_GATES, dtype)[:, None]).T)
-    gate_i, gate_f, gate_g, gate_o = acts
     for t in range(steps):
-        a = acts[:, t]                                  # (4, B, H)
-        np.matmul(hs[t], w_hh_t, out=recurrent)
-        a += recurrent_by_gate
+        a = acts[t]
+        np.matmul(weight, stack[t].T, out=a)
         np.tanh(a, out=a)
-        a *= slope
-        a += half
-        i, f, g, o = gate_i[t], gate_f[t], gate_g[t], gate_o[t]
-        c_new, h_new = cs[t + 1], hs[t + 1]
+        gates = a.reshape(4, hidden, batch)
+        gates *= slope
+        gates += half
+        i, f, g, o = gates
+        c_new = cs[t + 1]
         np.multiply(f, cs[t], out=c_new)
         np.multiply(i, g, out=product)
         c_new += product
         np.tanh(c_new, out=tanh_c[t])
         np.multiply(o, tanh_c[t], out=h_new)
-        if mask is not None:
-            # Past a sequence's end the output is zero and the state is carried unchanged.
-            np.multiply(h_new, mask[t], out=y[t])
-            np.copyto(h_new, hs[t], where=~mask[t])
-            np.copyto(c_new, cs[t], where=~mask[t])
-    cache = ScanCache(acts=acts, states=(hs, cs), extra=(tanh_c,), mask=mask, w_hh=w_hh)
-    return y, (hs[-1], cs[-1]), cache
+        if keep is not None:
+            # Past a sequence's end the state is carried unchanged (and the output is zero).
+            np.copyto(c_new, cs[t], where=keep[t])
+            np.copyto(h_new, h_prev, where=keep[t])
+        stack[t + 1, :, :hidden] = h_new.T
+        h_prev, h_new = h_new, h_prev
+    hs = stack[:, :, :hidden]
+    if mask is None:
+        y = hs[1:]
+    else:
+        y = buffer("y", (steps, batch, hidden), dtype)
+        np.multiply(hs[1:], mask, out=y)
+    cache = ScanCache(acts=_time_major_gates(acts), states=(hs, cs.transpose(0, 2, 1)),
+                      extra=(tanh_c.transpose(0, 2, 1), stack), mask=mask,
+                      w_hh=weight[:, :hidden])
+    return y, (hs[-1], cs[-1].T), cache
 
 
 def lstm_backward_scan(cache: ScanCache, dy: np.ndarray, dstate_n: tuple[np.ndarray, ...],
@@ -109,41 +140,49 @@ def lstm_backward_scan(cache: ScanCache, dy: np.ndarray, dstate_n: tuple[np.ndar
     """Backpropagate one direction of one layer through time.
 
     Args:
-        cache: from :func:`lstm_forward_scan`.
+        cache: from :func:`lstm_forward_scan` (or a slice of its steps).
         dy: ``(T, B, H)`` gradient of the loss with respect to the outputs ``y``.
         dstate_n: ``(dh_n, dc_n)``, each ``(B, H)``.
+        nonlinearity: unused (the LSTM's are fixed); there for the common scan signature.
     Returns:
-        ``dxproj`` as rows ``(T, B, 4H)`` (gradients with respect to the unscaled
-        pre-activations, gates i, f, g, o side by side), ``dW_hh`` ``(4H, H)``, ``db_hh``
-        (None: it equals ``db_ih``) and ``(dh0, dc0)``.
+        ``da`` ``(4H, T, B)``, the gradients with respect to the (unscaled) pre-activations;
+        ``[dW_hh | dW_ih | db]`` ``(4H, H+I+1)`` (``db`` is the gradient of ``b_ih`` and of
+        ``b_hh`` alike); None (no separate ``db_hh``); and ``(dh0, dc0)``, each ``(B, H)``.
     """
-    acts, (hs, cs), (tanh_c,), mask, w_hh = (cache.acts, cache.states, cache.extra, cache.mask,
-                                             cache.w_hh)
-    _, steps, batch, hidden = acts.shape
-    dh = dstate_n[0].copy()
-    dc = dstate_n[1].copy()
-    scratch = np.empty((batch, hidden), dtype=acts.dtype)
-    # dL/d(gate activations) of one step, gate-major: a small array that stays in cache.
-    d_gates = np.empty((4, batch, hidden), dtype=acts.dtype)
-    derivative = np.empty((4, batch, hidden), dtype=acts.dtype)
-    # The pre-activation gradients go straight into rows (B, 4H) per step, the layout of
-    # dh_{t-1} = [da_i, da_f, da_g, da_o] W_hh as one (B, 4H) @ (4H, H) product: one product
-    # beats four small ones and their sum, and the rows of all steps then give dW_hh, dW_ih and
-    # dx in one product each.
-    da_rows = buffer("dacts_rows", (steps, batch, 4 * hidden), acts.dtype)
+    acts = cache.acts.transpose(1, 0, 3, 2)                     # (T, 4, H, B)
+    steps, _, hidden, batch = acts.shape
+    acts = acts.reshape(steps, 4 * hidden, batch)
+    cs = cache.states[1].transpose(0, 2, 1)                     # (T+1, H, B)
+    tanh_c = cache.extra[0].transpose(0, 2, 1)                  # (T, H, B)
+    stack = cache.extra[1]                                      # (T+1, B, H+I+1)
+    dtype = acts.dtype
+    # The sigmoid rows of cache.w_hh are halved (σ via tanh): undo that for dh = W_hhᵀ da.
+    w_hh_t = np.ascontiguousarray(
+        (cache.w_hh / gate_scale(4, hidden, SIGMOID_GATES, dtype)[:, None]).T)   # (H, 4H)
+    dy_fm = buffer("dy", (steps, hidden, batch), dtype)
+    np.copyto(dy_fm, dy.transpose(0, 2, 1))                     # one transposing copy, not T
+    # Copies, always: the caller's arrays must not change (and for batch 1 the transposed view
+    # is already contiguous, so np.ascontiguousarray would not copy).
+    dh = dstate_n[0].T.copy()
+    dc = dstate_n[1].T.copy()
+    scratch = np.empty((hidden, batch), dtype=dtype)
+    derivative = np.empty((4, hidden, batch), dtype=dtype)
+    d_acts = buffer("d_acts", (steps, 4 * hidden, batch), dtype)
+    mask = None if cache.mask is None else cache.mask.transpose(0, 2, 1)  # (T, 1, B)
     # σ' = s(1 − s) on i, f, o and tanh' = 1 − g² on g: a·(sig − a), plus 1 on the g block.
-    sig = _sigmoid_blocks(acts.dtype)
-    gate_i, gate_f, gate_g, gate_o = acts
-    d_i, d_f, d_g, d_o = d_gates
+    sig = _sigmoid_blocks(dtype)
     for t in reversed(range(steps)):
-        i, f, g, o = gate_i[t], gate_f[t], gate_g[t], gate_o[t]
+        gates = acts[t].reshape(4, hidden, batch)
+        i, f, g, o = gates
+        da = d_acts[t].reshape(4, hidden, batch)
+        d_i, d_f, d_g, d_o = da
         if mask is None:
-            dh += dy[t]
+            dh += dy_fm[t]
         else:
             # Masked steps only carry the state: the gradient skips them untouched.
             keep_h = np.where(mask[t], 0.0, dh)
             keep_c = np.where(mask[t], 0.0, dc)
-            dh += dy[t]
+            dh += dy_fm[t]
             dh *= mask[t]
             dc *= mask[t]
         # h_t = o ⊙ tanh(c_t)
@@ -156,19 +195,28 @@ def lstm_backward_scan(cache: ScanCache, dy: np.ndarray, dstate_n: tuple[np.ndar
         np.multiply(dc, cs[t], out=d_f)
         np.multiply(dc, i, out=d_g)
         dc *= f                                     # now dc_{t-1}
-        # through the nonlinearities to the pre-activations, written as rows
-        a = acts[:, t]
-        np.subtract(sig, a, out=derivative)
-        derivative *= a
+        # through the nonlinearities to the pre-activations
+        np.subtract(sig, gates, out=derivative)
+        derivative *= gates
         derivative[2] += 1.0
-        da = da_rows[t]
-        np.multiply(d_gates, derivative, out=da.reshape(batch, 4, hidden).transpose(1, 0, 2))
-        np.matmul(da, w_hh, out=dh)                 # now dh_{t-1}
+        da *= derivative
+        np.matmul(w_hh_t, d_acts[t], out=dh)        # now dh_{t-1}
         if mask is not None:
             dh += keep_h
             dc += keep_c
-    dw_hh = da_rows.reshape(steps * batch, 4 * hidden).T @ hs[:-1].reshape(steps * batch, hidden)
-    return da_rows, dw_hh, None, (dh, dc)
+    # One transposing copy to (4H, T, B) turns the weight gradient of all steps into a single
+    # product; T per-step products and their sum took longer than the copy.
+    d_pre = buffer("d_pre", (4 * hidden, steps, batch), dtype)
+    np.copyto(d_pre, d_acts.transpose(1, 0, 2))
+    flat_stack = stack[:steps].reshape(steps * batch, -1)
+    d_weight = d_pre.reshape(4 * hidden, steps * batch) @ flat_stack
+    return d_pre, d_weight, None, (np.ascontiguousarray(dh.T), np.ascontiguousarray(dc.T))
+
+
+def _time_major_gates(acts: np.ndarray) -> np.ndarray:
+    """``(T, 4H, B)`` feature-major gates as a gate-major, time-major ``(4, T, B, H)`` view."""
+    steps, rows, batch = acts.shape
+    return acts.reshape(steps, 4, rows // 4, batch).transpose(1, 0, 3, 2)
 
 
 class LSTM(RecurrentStack):
@@ -193,5 +241,22 @@ class LSTM(RecurrentStack):
 
     cell = "lstm"
     sigmoid_gates = SIGMOID_GATES
-    _forward_scan = staticmethod(lstm_forward_scan)
     _backward_scan = staticmethod(lstm_backward_scan)
+
+    def _forward_direction(self, inputs, suffix, state0, mask, buffer):
+        p = self.params
+        weight = stacked_lstm_weight(p[f"weight_ih_{suffix}"], p[f"weight_hh_{suffix}"],
+                                     p[f"bias_ih_{suffix}"] + p[f"bias_hh_{suffix}"])
+        return lstm_forward_scan(inputs, weight, state0, mask, buffer)
+
+    def _backward_direction(self, cache, inputs, dy, dstate_n, suffix, buffer):
+        d_pre, d_weight, _, dstate0 = lstm_backward_scan(cache, dy, dstate_n, buffer=buffer)
+        hidden = self.spec.hidden_size
+        steps, batch = dy.shape[:2]
+        w_ih = self.params[f"weight_ih_{suffix}"]
+        dx = d_pre.reshape(4 * hidden, steps * batch).T @ w_ih          # (T*B, I)
+        db = d_weight[:, -1].copy()
+        grads = {"weight_ih": np.ascontiguousarray(d_weight[:, hidden:-1]),
+                 "weight_hh": np.ascontiguousarray(d_weight[:, :hidden]),
+                 "bias_ih": db, "bias_hh": db.copy()}
+        return grads, dx.reshape(steps, batch, -1), dstate0

@@ -228,10 +228,14 @@ class RecurrentStack:
                 for final, value in zip(finals, state_n, strict=True):
                     final[index] = value
             caches.append(_LayerCache(inputs=inputs, scans=scans))
-            inputs = with_ones_column(*outputs)
+            if layer + 1 < spec.num_layers:
+                inputs = with_ones_column(*outputs)
         self._cache = caches
         self._batch_time = (batch, steps)
-        y = np.ascontiguousarray(inputs[:, :, :-1].transpose(1, 0, 2))
+        y = np.empty((batch, steps, spec.output_size), dtype=self.dtype)
+        for direction, output in enumerate(outputs):
+            y[:, :, direction * spec.hidden_size:(direction + 1) * spec.hidden_size] = \
+                output.transpose(1, 0, 2)
         return (y, tuple(finals)) if spec.has_cell_state else (y, finals[0])
 
     # ------------------------------------------------------------------ backward
@@ -266,7 +270,7 @@ class RecurrentStack:
         dstate0 = [np.empty(state_shape, self.dtype) for _ in dfinal]
 
         hidden = spec.hidden_size
-        d_outputs = np.ascontiguousarray(dy.transpose(1, 0, 2))  # (T, B, D*H)
+        d_outputs = dy.transpose(1, 0, 2)  # (T, B, D*H), a view: the scans copy what they need
         for layer in reversed(range(spec.num_layers)):
             cache = self._cache[layer]
             d_inputs = np.zeros((*cache.inputs.shape[:2], cache.inputs.shape[2] - 1),
