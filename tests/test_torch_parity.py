@@ -125,3 +125,18 @@ def test_plain_torch_module_converts_to_reference():
 def test_converting_a_module_without_batch_first_is_refused():
     with pytest.raises(ValueError, match="batch_first"):
         to_reference(torch.nn.LSTM(3, 4))
+
+
+@pytest.mark.parametrize("batch", [1, 3])
+@pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
+def test_backward_leaves_the_callers_arrays_unchanged(cell, batch):
+    problem = make_problem(cell, bidirectional=True, batch=batch)
+    problem.forward()
+    model, shape = problem.model, problem.model.spec.state_shape(batch)
+    rng = np.random.default_rng(1)
+    dy = rng.standard_normal((batch, problem.x.shape[1], model.spec.output_size))
+    finals = [rng.standard_normal(shape) for _ in range(2 if cell == "lstm" else 1)]
+    originals = [a.copy() for a in (dy, *finals)]
+    model.backward(dy, *finals)
+    for before, after in zip(originals, (dy, *finals), strict=True):
+        np.testing.assert_array_equal(after, before)
