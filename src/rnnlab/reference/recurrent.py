@@ -252,7 +252,8 @@ class RecurrentStack:
             ``self.grad_c0``.
         """
         if self._cache is None:
-            raise RuntimeError("backward() needs a forward() first")
+            raise RuntimeError("backward() needs a forward() first, and one forward() serves "
+                               "one backward(): run forward() again before another backward()")
         spec = self.spec
         batch, steps = self._batch_time
         dy = self._as_array(dy, "dy")
@@ -292,6 +293,9 @@ class RecurrentStack:
                 for d0, value in zip(dstate0, dstate, strict=True):
                     d0[index] = value
             d_outputs = d_inputs
+        # The backward scans may reuse the forward's intermediate arrays for their own work
+        # (the LSTM's does), so this forward is spent, as a graph is after torch's backward().
+        self._cache = None
         self.grad_h0 = dstate0[0]
         self.grad_c0 = dstate0[1] if spec.has_cell_state else None
         return np.ascontiguousarray(d_outputs.transpose(1, 0, 2))
