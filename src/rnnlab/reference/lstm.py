@@ -41,7 +41,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from rnnlab.reference.activations import tanh_grad_
 from rnnlab.reference.recurrent import (
     RecurrentStack,
     ScanCache,
@@ -189,10 +188,12 @@ def lstm_backward_scan(cache: ScanCache, dy: np.ndarray, dstate_n: tuple[np.ndar
             dh += dy_fm[t]
             dh *= mask[t]
             dc *= mask[t]
-        # h_t = o ⊙ tanh(c_t)
+        # h_t = o ⊙ tanh(c_t): do = dh ⊙ tanh(c_t), and dh ⊙ o ⊙ (1 − tanh²(c_t)) reaches c_t,
+        # written as o ⊙ (dh − do ⊙ tanh(c_t)) to save a pass
         np.multiply(dh, tanh_c[t], out=d_o)
-        np.multiply(dh, o, out=scratch)
-        tanh_grad_(scratch, tanh_c[t], dh)          # dh is no longer needed: use it as scratch
+        np.multiply(d_o, tanh_c[t], out=scratch)
+        np.subtract(dh, scratch, out=scratch)
+        scratch *= o
         dc += scratch
         # c_t = f ⊙ c_{t-1} + i ⊙ g
         np.multiply(dc, g, out=d_i)
