@@ -116,6 +116,18 @@ def test_reference_backward_before_forward():
         reference.RNN(3, 4).backward(np.zeros((2, 5, 4)))
 
 
+@pytest.mark.parametrize("cell", ["RNN", "LSTM", "GRU"])
+def test_reference_second_backward_needs_a_new_forward(cell):
+    # The LSTM's backward reuses the forward's arrays, so one forward serves one backward.
+    model = getattr(reference, cell)(3, 4, seed=0)
+    y, _ = model.forward(np.ones((2, 5, 3)))
+    model.backward(np.ones_like(y))
+    with pytest.raises(RuntimeError, match="run forward\\(\\) again"):
+        model.backward(np.ones_like(y))
+    model.forward(np.ones((2, 5, 3)))
+    model.backward(np.ones_like(y))
+
+
 def test_reference_rejects_non_numeric_input():
     with pytest.raises(ValueError, match="x must be a numeric array"):
         reference.RNN(3, 4).forward(np.array([[["a", "b", "c"]]]))
