@@ -26,15 +26,17 @@ scans keep every per-step quantity **feature-major**, ``(features, batch)``:
   ``W = [W_hh | W_ih | b_ih + b_hh]`` ``(4H, H+I+1)``, so the input projection and the bias
   ride along in the recurrent product (no separate pass before the loop, no per-step add);
 * gate ``k`` of ``a_t`` ``(4H, B)`` is the contiguous row block ``a_t[kH:(k+1)H]``, so the gate
-  arithmetic runs on contiguous ``(H, B)`` arrays, and backward ``dh_{t-1} = W_hhᵀ da_t`` is one
-  product on the contiguous ``da_t``;
+  arithmetic runs on contiguous ``(H, B)`` arrays, and backward ``[dh_{t-1}; dx_t] =
+  [W_hh | W_ih]ᵀ da_t`` is one product on the contiguous ``da_t``;
 * the stacked columns ``[h_{t-1}; x_t; 1]`` of all steps are kept as rows ``(T+1, B, H+I+1)``, and
   the weight gradient of all steps is then a single ``(4H, T·B) @ (T·B, H+I+1)`` product.
 
-On this machine's NumPy that beat the time-major rows layout by about a sixth: elementwise work
-on column slices, or writes into strided rows, pay a per-row overhead that contiguous blocks
-don't (figures in BENCHMARKS.md). The cache still exposes the usual time-major ``(T, B, H)`` views
-(see :class:`~rnnlab.reference.recurrent.ScanCache`), which :mod:`rnnlab.inspect` reads.
+On this machine's NumPy that made forward+backward about 15 % faster than the gate-major
+``(G, T, B, H)`` layout the RNN and GRU use (BENCHMARKS.md): there the per-step product came out
+as rows and had to be added to the gate blocks through a strided view, and the backward product
+needed a strided copy of every step's gradient, and NumPy pays per row of such strided operands.
+The cache still exposes the usual time-major ``(T, B, H)`` views (see
+:class:`~rnnlab.reference.recurrent.ScanCache`), which :mod:`rnnlab.inspect` reads.
 """
 
 from __future__ import annotations
@@ -261,7 +263,6 @@ class LSTM(RecurrentStack):
 
     cell = "lstm"
     sigmoid_gates = SIGMOID_GATES
-    _backward_scan = staticmethod(lstm_backward_scan)
 
     def _forward_direction(self, inputs, suffix, state0, mask, buffer):
         p = self.params

@@ -1,16 +1,16 @@
 """The machinery shared by the NumPy RNN, LSTM and GRU: layers, directions, masks, parameters.
 
 A :class:`RecurrentStack` owns the parameters (PyTorch names and layout, see
-:mod:`rnnlab.recurrent_spec`) and runs every layer and direction. The cell-specific part is a pair
-of *scan* functions supplied by each subclass (``rnn.py``, ``lstm.py``, ``gru.py``)::
+:mod:`rnnlab.recurrent_spec`) and runs every layer and direction, one direction at a time through
+:meth:`RecurrentStack._forward_direction` and :meth:`RecurrentStack._backward_direction`. By
+default those call a pair of cell-specific *scan* functions (``rnn.py``, ``gru.py``)::
 
     forward_scan(xproj, w_hh, b_hh, state0, mask, nonlinearity, buffer) -> y, state_n, cache
     backward_scan(cache, dy, dstate_n, nonlinearity, buffer) -> dxproj, dw_hh, db_hh, dstate0
 
 ``buffer(name, shape, dtype)`` hands out scratch arrays (see :class:`Workspace`); ``db_hh`` is
-None when ``b_hh`` was folded into ``xproj`` (its gradient then equals ``b_ih``'s). ``dxproj``
-comes back either gate-major ``(G, T, B, H)``, like ``xproj``, or as rows ``(T, B, G*H)`` in
-PyTorch's gate order, whichever the scan's own last product wants (the LSTM's is rows).
+None when ``b_hh`` was folded into ``xproj`` (its gradient then equals ``b_ih``'s). The LSTM
+overrides the two per-direction methods with scans of its own layout (see ``lstm.py``).
 
 Layout choices, and why:
 
@@ -19,8 +19,7 @@ Layout choices, and why:
 * Gate pre-activations are **gate-major**, ``(G, T, B, H)``: gate ``k`` of step ``t`` is the
   contiguous ``(B, H)`` block ``acts[k, t]``. Elementwise gate arithmetic on contiguous blocks
   runs about twice as fast as on column slices of a ``(B, G*H)`` array. ``h W_hhᵀ`` for all
-  gates is one product per step (the LSTM uses ``(B, H) @ (H, 4H)`` and adds it through a
-  ``(4, B, H)`` view; the GRU a stacked ``(B, H) @ (3, H, H)``).
+  gates is one product per step (the GRU's a stacked ``(B, H) @ (3, H, H)``).
 * The input projection ``x_t W_ihᵀ + b_ih`` of *all* steps is one stacked matmul before the time
   loop, and ``dW_ih``/``dx`` one each after it; only ``h W_hhᵀ`` stays inside the loop. The
   inputs carry an extra feature fixed at 1 (:func:`with_ones_column`), so the same products add
@@ -30,7 +29,7 @@ Layout choices, and why:
   every gate of a step. The halving is folded into the input weights here (see
   :meth:`RecurrentStack._projection`) and into ``W_hh`` by the scans; backward scans return
   gradients with respect to the true (unscaled) pre-activations, so nothing else changes.
-* The reverse direction runs the same forward scan on the time-flipped sequence. With variable
+* The reverse direction runs the same scan on the time-flipped inputs. With variable
   ``lengths`` a right-padded batch becomes left-padded when flipped, and the mask keeps the state
   at ``h0`` through the padding, so each sequence is read from its own last valid step — the
   semantics of ``torch.nn.utils.rnn.pack_padded_sequence``.
@@ -347,25 +346,21 @@ class RecurrentStack:
     def _input_gradients(self, dxproj: np.ndarray, inputs: np.ndarray, suffix: str
                          ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``dW_ih`` ``(G*H, I)``, ``db_ih`` ``(G*H,)`` and ``dx`` ``(T, B, I)`` from a backward
-        scan's ``dxproj`` (gate-major ``(G, T, B, H)`` or rows ``(T, B, G*H)``) and the scan's
-        time-major ``inputs`` ``(T, B, I+1)`` (ones last), both in the scan's time order.
+        scan's gate-major ``dxproj`` ``(G, T, B, H)`` and the scan's time-major ``inputs``
+        ``(T, B, I+1)`` (ones last), both in the scan's time order.
 
-        ``[dW_ih | db_ih] = Σ_rows dxprojᵀ [x | 1]`` is one product; ``dx = dxproj W_ih``."""
+        ``[dW_ih | db_ih] = Σ_rows dxprojᵀ [x | 1]`` is one product;
+        ``dx = Σ_k dxproj[k] W_ih[k]``."""
         gates, hidden = self.spec.gates, self.spec.hidden_size
         steps, batch, features = inputs.shape
         if inputs.strides[0] < 0:  # reversed time: a copy is cheaper than copying dxproj
             inputs = np.ascontiguousarray(inputs)
         flat_inputs = inputs.reshape(steps * batch, features)
-        w_ih = self.params[f"weight_ih_{suffix}"]
-        if dxproj.ndim == 3:                                  # rows (T, B, G*H)
-            rows = dxproj.reshape(steps * batch, gates * hidden)
-            weight_and_bias = rows.T @ flat_inputs            # (G*H, I+1)
-            dx = rows @ w_ih
-        else:                                                 # gate-major (G, T, B, H)
-            flat = dxproj.reshape(gates, steps * batch, hidden)
-            weight_and_bias = np.matmul(flat.transpose(0, 2, 1), flat_inputs).reshape(
-                gates * hidden, features)
-            dx = np.matmul(flat, w_ih.reshape(gates, hidden, -1)).sum(axis=0)
+        flat = dxproj.reshape(gates, steps * batch, hidden)
+        weight_and_bias = np.matmul(flat.transpose(0, 2, 1), flat_inputs).reshape(
+            gates * hidden, features)
+        w_ih = self.params[f"weight_ih_{suffix}"].reshape(gates, hidden, -1)
+        dx = np.matmul(flat, w_ih).sum(axis=0)
         return (np.ascontiguousarray(weight_and_bias[:, :-1]), weight_and_bias[:, -1].copy(),
                 dx.reshape(steps, batch, -1))
 
