@@ -54,7 +54,11 @@ from rnnlab.validation import (
 
 @dataclass
 class ScanCache:
-    """What a forward scan keeps for its backward scan (one layer, one direction)."""
+    """What a forward scan keeps for its backward scan (one layer, one direction).
+
+    The LSTM's arrays are views of its own feature-major storage in these same logical shapes,
+    and its backward pass overwrites ``acts``: read a cache after a forward, not after a backward.
+    """
 
     acts: np.ndarray                  # (G, T, B, H) gate activations, gate-major
     states: tuple[np.ndarray, ...]    # each (T+1, B, H): the state before and after every step
