@@ -68,15 +68,15 @@ def stacked_lstm_weight(w_ih: np.ndarray, w_hh: np.ndarray, bias: np.ndarray) ->
     return weight
 
 
-def lstm_forward_scan(inputs: np.ndarray, weight: np.ndarray, state0: tuple[np.ndarray, ...],
-                      mask: np.ndarray | None,
+def lstm_forward_scan(inputs: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarray, bias: np.ndarray,
+                      state0: tuple[np.ndarray, ...], mask: np.ndarray | None,
                       buffer=fresh_buffer) -> tuple[np.ndarray, tuple, ScanCache]:
     """Run one direction of one layer over time.
 
     Args:
         inputs: ``(T, B, I+1)`` time-major inputs with a last feature of ones, in the order the
             scan reads them.
-        weight: ``(4H, H+I+1)`` from :func:`stacked_lstm_weight`.
+        w_ih: ``(4H, I)``; w_hh: ``(4H, H)``; bias: ``(4H,)``, ``b_ih + b_hh``.
         state0: ``(h0, c0)``, each ``(B, H)``.
         mask: ``(T, B, 1)`` booleans, True where the step is inside the sequence, or None.
         buffer: scratch-array factory (see :class:`~rnnlab.reference.recurrent.Workspace`).
@@ -85,7 +85,8 @@ def lstm_forward_scan(inputs: np.ndarray, weight: np.ndarray, state0: tuple[np.n
         :func:`lstm_backward_scan`.
     """
     steps, batch, features = inputs.shape
-    hidden = weight.shape[0] // 4
+    hidden = w_hh.shape[1]
+    weight = stacked_lstm_weight(w_ih, w_hh, bias)
     dtype = weight.dtype
     # stack[t] = [h_{t-1} | x_t | 1] as rows; stack[t+1, :, :H] is h_t, so stack[:, :, :H] is the
     # hidden state before and after every step.
@@ -97,8 +98,7 @@ def lstm_forward_scan(inputs: np.ndarray, weight: np.ndarray, state0: tuple[np.n
     cs = buffer("cs", (steps + 1, hidden, batch), dtype)               # cs[t+1] is c_t
     tanh_c = buffer("tanh_c", (steps, hidden, batch), dtype)
     cs[0] = state0[1].T
-    h_new, h_prev = np.empty((hidden, batch), dtype=dtype), np.empty((hidden, batch), dtype=dtype)
-    h_prev[...] = state0[0].T
+    h_new = np.empty((hidden, batch), dtype=dtype)
     product = np.empty((hidden, batch), dtype=dtype)
     keep = None if mask is None else ~mask.transpose(0, 2, 1)         # (T, 1, B)
     # σ(z) = ½ + ½·tanh(z/2) on i, f, o and tanh on g: a ← a·slope + half after one tanh.
@@ -121,9 +121,8 @@ def lstm_forward_scan(inputs: np.ndarray, weight: np.ndarray, state0: tuple[np.n
         if keep is not None:
             # Past a sequence's end the state is carried unchanged (and the output is zero).
             np.copyto(c_new, cs[t], where=keep[t])
-            np.copyto(h_new, h_prev, where=keep[t])
+            np.copyto(h_new, stack[t, :, :hidden].T, where=keep[t])
         stack[t + 1, :, :hidden] = h_new.T
-        h_prev, h_new = h_new, h_prev
     hs = stack[:, :, :hidden]
     if mask is None:
         y = hs[1:]
@@ -132,7 +131,7 @@ def lstm_forward_scan(inputs: np.ndarray, weight: np.ndarray, state0: tuple[np.n
         np.multiply(hs[1:], mask, out=y)
     cache = ScanCache(acts=_time_major_gates(acts), states=(hs, cs.transpose(0, 2, 1)),
                       extra=(tanh_c.transpose(0, 2, 1), stack), mask=mask,
-                      w_hh=weight[:, :hidden])
+                      w_hh=w_hh)
     return y, (hs[-1], cs[-1].T), cache
 
 
@@ -161,8 +160,7 @@ def lstm_backward_scan(cache: ScanCache, dy: np.ndarray, dstate_n: tuple[np.ndar
     tanh_c = cache.extra[0].transpose(0, 2, 1)                  # (T, H, B)
     stack = cache.extra[1]                                      # (T+1, B, H+I+1)
     dtype = acts.dtype
-    # The sigmoid rows of cache.w_hh are halved (σ via tanh): undo that for dh = W_hhᵀ da.
-    w_hh = cache.w_hh / gate_scale(4, hidden, SIGMOID_GATES, dtype)[:, None]
+    w_hh = cache.w_hh
     # [dh_{t-1}; dx_t] = [W_hh | W_ih]ᵀ da_t in one product per step, while da_t is in cache:
     # a separate (T·B, 4H) @ (4H, I) product after the loop, thin and memory-bound, took longer.
     w_back = np.ascontiguousarray((w_hh if w_ih is None else np.hstack([w_hh, w_ih])).T)
@@ -266,9 +264,9 @@ class LSTM(RecurrentStack):
 
     def _forward_direction(self, inputs, suffix, state0, mask, buffer):
         p = self.params
-        weight = stacked_lstm_weight(p[f"weight_ih_{suffix}"], p[f"weight_hh_{suffix}"],
-                                     p[f"bias_ih_{suffix}"] + p[f"bias_hh_{suffix}"])
-        return lstm_forward_scan(inputs, weight, state0, mask, buffer)
+        return lstm_forward_scan(inputs, p[f"weight_ih_{suffix}"], p[f"weight_hh_{suffix}"],
+                                 p[f"bias_ih_{suffix}"] + p[f"bias_hh_{suffix}"], state0, mask,
+                                 buffer)
 
     def _backward_direction(self, cache, inputs, dy, dstate_n, suffix, buffer):
         dx, d_weight, _, dstate0 = lstm_backward_scan(

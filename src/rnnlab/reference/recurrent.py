@@ -357,9 +357,7 @@ class RecurrentStack:
         ``dx = Σ_k dxproj[k] W_ih[k]``."""
         gates, hidden = self.spec.gates, self.spec.hidden_size
         steps, batch, features = inputs.shape
-        if inputs.strides[0] < 0:  # reversed time: a copy is cheaper than copying dxproj
-            inputs = np.ascontiguousarray(inputs)
-        flat_inputs = inputs.reshape(steps * batch, features)
+        flat_inputs = inputs.reshape(steps * batch, features)  # copies reversed-time inputs
         flat = dxproj.reshape(gates, steps * batch, hidden)
         weight_and_bias = np.matmul(flat.transpose(0, 2, 1), flat_inputs).reshape(
             gates * hidden, features)
