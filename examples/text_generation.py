@@ -82,6 +82,7 @@ def main(argv: list[str] | None = None) -> dict:
     model = rnnlab.build(args.cell, input_size=args.embedding, hidden_size=args.hidden,
                          output_size=ds.vocab_size, task="sequence", vocab_size=ds.vocab_size,
                          seed=args.seed)
+    model.remember_data(ds)   # the tokenizer goes into the model file: `rnnlab generate` reads it
     options = rnnlab.TrainingOptions(learning_rate=args.learning_rate, max_epochs=args.epochs,
                                      batch_size=args.batch_size, validation_data=ds.val,
                                      gradient_clip=1.0, seed=args.seed, verbose=args.verbose)
@@ -108,7 +109,7 @@ def main(argv: list[str] | None = None) -> dict:
             sys.stdout.flush()
 
     show(args.prime)
-    sample = generate(model, args.prime, args.sample_length, tokenizer=ds.tokenizer,
+    sample = generate(model, args.prime, args.sample_length,
                       temperature=args.temperature, top_k=args.top_k, seed=args.seed,
                       stream=show)
     show("\n")

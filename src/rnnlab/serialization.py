@@ -155,6 +155,8 @@ def load(path: str | os.PathLike, *, engine: str | None = None, dtype: str | Non
     try:
         model = Sequential.from_config(document["config"])
         model.set_weights(arrays)
+        if model.data_info is None and isinstance(document.get("data"), dict):
+            model.data_info = document["data"]  # written by `rnnlab train` before data_info
     except (KeyError, TypeError, ValueError) as error:
         raise ModelFileError(f"{path} holds a damaged model: {error}") from None
     if engine or dtype or device:

@@ -2,10 +2,10 @@
 reading model files with the data's description, and checking that a model fits some data.
 
 A model written by ``rnnlab train`` is an ordinary rnnlab model file (``rnnlab.load`` reads it)
-whose JSON header carries one extra entry, ``"data"``: where the training data came from
-(dataset name or file, task, parameters), its class names, and the tokenizer and scalers fitted
-on it. ``predict`` and ``generate`` need the tokenizer to turn text into ids and back; a plain
-``model.save`` file has none, so those commands ask for text data to be given another way.
+whose data description (``model.data_info``, see :mod:`rnnlab.models.data_info`) says where the
+training data came from (dataset name or file, task, parameters) and holds its class names and
+the tokenizer and scalers fitted on it. ``predict`` and ``generate`` need the tokenizer to turn
+text into ids and back; any model file whose model remembered its data carries one.
 """
 
 from __future__ import annotations
@@ -68,17 +68,16 @@ def load_data(data: str, *, task: str | None = None, params: dict[str, Any] | No
 
 
 def data_record(dataset: Any, source: str, params: dict[str, Any], task: str | None) -> dict:
-    """The JSON-ready ``"data"`` entry that ``train`` stores in the model file."""
-    def state(thing: Any) -> Any:
-        return None if thing is None or not hasattr(thing, "to_dict") else thing.to_dict()
+    """The JSON-ready data description that ``train`` stores in the model (``model.data_info``):
+    the dataset's own (:func:`~rnnlab.models.data_info.describe_dataset`) plus where it came
+    from, so that ``evaluate`` can reread it the same way."""
+    from rnnlab.models.data_info import describe_dataset
 
     is_file = is_file_argument(source)
-    return {"source": str(Path(source).resolve()) if is_file else source,
-            "kind": "file" if is_file else "dataset", "task": dataset.task, "file_task": task,
-            "params": _jsonable(params if is_file else dataset.params),
-            "classes": None if dataset.classes is None else [str(c) for c in dataset.classes],
-            "tokenizer": state(dataset.tokenizer), "scaler": state(dataset.scaler),
-            "target_scaler": state(dataset.target_scaler)}
+    return {**describe_dataset(dataset),
+            "source": str(Path(source).resolve()) if is_file else source,
+            "kind": "file" if is_file else "dataset", "file_task": task,
+            "params": _jsonable(params if is_file else dataset.params)}
 
 
 def _jsonable(value: Any) -> Any:
@@ -92,36 +91,27 @@ def _jsonable(value: Any) -> Any:
 
 
 def save_model(model: Any, path: Path, record: dict[str, Any]) -> Path:
-    """``model.save(path)`` plus the ``"data"`` record in the same file's header."""
-    from rnnlab.serialization import MODEL_FORMAT, write_file
-
+    """Store ``record`` in ``model.data_info`` and ``model.save(path)`` (folders created)."""
     path = Path(path)
     if path.parent and not path.parent.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-    return write_file(path, model.params, {"config": model.config(), "data": record},
-                      MODEL_FORMAT)
+    model.data_info = {**(model.data_info or {}), **record}
+    model.save(str(path))
+    return path
 
 
 def load_model(path: Path) -> tuple[Any, dict[str, Any]]:
-    """``(model, data record)``; the record is ``{}`` for a file written by ``model.save``.
+    """``(model, data description)``; the description is ``{}`` when the file has none.
 
-    A text model gets its tokenizer back as ``model.tokenizer``.
+    A text model's tokenizer comes back as ``model.tokenizer``.
     """
     from rnnlab.commands.inspect_export import load_model as read_model
-    from rnnlab.serialization import MODEL_FORMAT, read_file
 
     path = Path(path)
     if path.is_dir():
         raise CommandError(f"{path} is a folder; give the .safetensors model file")
     model = read_model(path)
-    _, document = read_file(path, MODEL_FORMAT)
-    record = document.get("data") or {}
-    model.tokenizer = None
-    if record.get("tokenizer"):
-        from rnnlab.datasets import tokenizer_from_dict
-
-        model.tokenizer = tokenizer_from_dict(record["tokenizer"])
-    return model, record
+    return model, dict(model.data_info or {})
 
 
 def data_for_model(data: str, record: dict[str, Any], params: dict[str, Any],

@@ -23,6 +23,7 @@ import numpy as np
 from rnnlab import layers as L
 from rnnlab.initializers import glorot_uniform, initial_parameters
 from rnnlab.inputs import Sequences, as_sequences
+from rnnlab.models.data_info import DataInfoMixin
 from rnnlab.models.inference import InferenceMixin
 from rnnlab.models.streaming import StreamingMixin
 from rnnlab.models.summary import format_summary
@@ -63,7 +64,7 @@ def check_structure(layers: Sequence[L.Layer]) -> None:
                              f"class")
 
 
-class Sequential(InferenceMixin, StreamingMixin):
+class Sequential(InferenceMixin, StreamingMixin, DataInfoMixin):
     """A recurrent network described as a list of layers, runnable on either engine.
 
     Args:
@@ -77,6 +78,10 @@ class Sequential(InferenceMixin, StreamingMixin):
         classes: output unit → class label, learnt in the first training (classifiers).
         normalization: ``{"mean": (F,), "std": (F,)}`` for ``SequenceInput(normalization=
             "zscore")``, learnt in the first training.
+        data_info: what the model remembers about its training data (tokenizer, scalers, class
+            names…; see :mod:`rnnlab.models.data_info`), written into the model file by
+            :meth:`save`; :meth:`remember_data` fills it from a dataset, and ``tokenizer``,
+            ``scaler`` and ``target_scaler`` read it back as objects.
         engine, dtype, device: what :meth:`predict` runs on; :func:`rnnlab.train` sets them to
             its options, :meth:`to` changes them.
 
@@ -110,6 +115,7 @@ class Sequential(InferenceMixin, StreamingMixin):
         self.classes: list | None = None
         self.target_ndim: int | None = None
         self.normalization: dict[str, np.ndarray] | None = None
+        self.data_info: dict[str, Any] | None = None
         self.engine, self.dtype, self.device = "torch", "float32", "auto"
         self._version = 0
         self._runner: Any = None
@@ -294,8 +300,8 @@ class Sequential(InferenceMixin, StreamingMixin):
 
     # ------------------------------------------------------------------ files
     def save(self, path: str) -> None:
-        """Write the model to one ``.safetensors`` file (weights + JSON config); see
-        :func:`rnnlab.load`."""
+        """Write the model to one ``.safetensors`` file (weights + JSON config, including
+        :attr:`data_info`: a text model's file carries its tokenizer); see :func:`rnnlab.load`."""
         from rnnlab.serialization import save_model
 
         save_model(self, path)
@@ -312,7 +318,8 @@ class Sequential(InferenceMixin, StreamingMixin):
             k: v.tolist() for k, v in self.normalization.items()}
         return {"layers": [layer.to_config() for layer in self.layers], "seed": self.seed,
                 "classes": self.classes, "target_ndim": self.target_ndim,
-                "normalization": norm, "engine": self.engine, "dtype": self.dtype}
+                "normalization": norm, "engine": self.engine, "dtype": self.dtype,
+                "data": self.data_info}
 
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> Sequential:
@@ -322,6 +329,11 @@ class Sequential(InferenceMixin, StreamingMixin):
         norm = config.get("normalization")
         if norm is not None:
             model.normalization = {k: np.asarray(v, dtype=np.float64) for k, v in norm.items()}
+        data = config.get("data")
+        if data is not None and not isinstance(data, dict):
+            raise ValueError(f"the model's data description must be a JSON object, got "
+                             f"{type(data).__name__}")
+        model.data_info = data
         model.engine = config.get("engine", "torch")
         model.dtype = config.get("dtype", "float32")
         return model
