@@ -53,6 +53,8 @@ def train_command(data: str, *, out: Path, task: str | None = None, cell: str = 
     check_choice("engine", engine, ENGINES)
     if task is not None:
         check_choice("task", task, TRAIN_TASKS)
+    if embedding_dim is not None and embedding_dim < 1:
+        raise CommandError(f"--embedding-dim must be a positive integer, got {embedding_dim}")
     if val is not None and not 0 <= val < 1:
         raise CommandError(f"--val must be a fraction in [0, 1), got {val}")
     if Path(out).is_dir():
