@@ -16,14 +16,13 @@ from typing import Any
 from rnnlab.commands.inspect_export import CommandError
 
 CELLS = ("rnn", "lstm", "gru")
+TRAIN_TASKS = ("classify", "regress", "forecast", "sequence")
+ENGINES = ("torch", "reference")
 
 
 class CommandInterrupted(Exception):
     """Ctrl-C stopped a command, with one sentence saying what was kept; the CLI prints it and
     exits with 130. (Not a KeyboardInterrupt: typer would swallow that and its message.)"""
-
-TRAIN_TASKS = ("classify", "regress", "forecast", "sequence")
-ENGINES = ("torch", "reference")
 
 
 def console() -> Any:

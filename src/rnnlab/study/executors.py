@@ -29,6 +29,7 @@ import multiprocessing
 import os
 import queue as queue_module
 import signal
+import threading
 import traceback
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -123,8 +124,13 @@ def _sigint_ignored() -> Iterator[None]:
     their first instruction on (a handler set later would leave their start-up exposed).
 
     ProcessPoolExecutor starts its workers inside ``submit``, so only the submitting loop runs
-    in here; a Ctrl-C during those milliseconds is lost, any later one stops the study.
+    in here; a Ctrl-C during those milliseconds is lost, any later one stops the study. Outside
+    the main thread (where Python allows no signal handlers) the workers' initializer alone
+    ignores SIGINT.
     """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         yield
