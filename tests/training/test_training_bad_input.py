@@ -202,3 +202,22 @@ def test_healthy_training_keeps_well_below_the_divergence_rule():
 
     assert history.stop_reason == "max_epochs"
     assert max(history.epoch_loss) < DIVERGENCE_FACTOR / 100 * history.iteration_loss[0]
+
+
+def test_measuring_the_starting_loss_leaves_the_trajectory_alone(monkeypatch):
+    from rnnlab.training import loop
+
+    def final_weights(engine):
+        X, y = sign_task(n=24)
+        model = rnnlab.build("lstm", input_size=3, hidden_size=4, output_size=2,
+                             task="classify", dropout=0.3, num_layers=2, seed=2)
+        rnnlab.train(model, X, y, quiet(max_epochs=2, engine=engine, validation_data=0.25))
+        return model.get_weights()
+
+    for engine in ("torch", "reference"):
+        measured = final_weights(engine)
+        with monkeypatch.context() as patch:
+            patch.setattr(loop._Loop, "_starting_loss", lambda self: float("nan"))
+            unmeasured = final_weights(engine)
+        for name, value in measured.items():
+            np.testing.assert_array_equal(value, unmeasured[name])
