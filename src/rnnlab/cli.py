@@ -8,6 +8,8 @@ Every command follows the same conventions:
 
 * bad input → one line ``rnnlab: <what was wrong>`` on stderr and exit code 2, never a traceback
   (add ``--debug`` anywhere on the command line to see one);
+* Ctrl-C → one line ``rnnlab: interrupted…`` (saying what was kept) and exit code 130; work that
+  did not finish is never stored as finished;
 * every command's ``--help`` ends with a working example;
 * progress and tables go through rich.
 """
@@ -26,6 +28,7 @@ app = typer.Typer(
          "Add --debug to any command to see a full traceback on errors.")
 
 EXIT_BAD_INPUT = 2
+EXIT_INTERRUPTED = 130   # 128 + SIGINT, as shells report a command stopped by Ctrl-C
 DEFAULT_OUT = Path("rnnlab-study")
 
 
@@ -126,6 +129,7 @@ def compare(
     report that says which to use and why. Rerun the same command to resume."""
     from rich.console import Console
 
+    from rnnlab.commands.common import CommandInterrupted
     from rnnlab.study import build_config, run_study
 
     tasks = [name for item in task or [] for name in _split(item) or []]
@@ -136,8 +140,13 @@ def compare(
                           learning_rate=learning_rate, batch_size=batch_size,
                           optimizer=optimizer, threshold=threshold)
     console = Console(stderr=False)
-    result = run_study(config, out, workers=workers, executor=executor, address=address,
-                       progress=progress, console=console)
+    try:
+        result = run_study(config, out, workers=workers, executor=executor, address=address,
+                           progress=progress, console=console)
+    except KeyboardInterrupt:
+        raise CommandInterrupted(f"interrupted (Ctrl-C); finished runs are saved in {out}, "
+                                 f"unfinished ones are not — rerun the same command to "
+                                 f"finish the study") from None
     _print_summary(console, result, counts=True)
 
 
@@ -386,6 +395,7 @@ def _usage_error(error: BaseException) -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``rnnlab`` console script; returns the exit code."""
+    from rnnlab.commands.common import CommandInterrupted
     from rnnlab.datasets.errors import DataError
     from rnnlab.study.errors import StudyError
 
@@ -393,12 +403,16 @@ def main(argv: list[str] | None = None) -> int:
     debug = "--debug" in args
     args = [a for a in args if a != "--debug"] or ["--help"]
     try:
-        app(args=args, prog_name="rnnlab", standalone_mode=False)
+        # Without standalone mode typer *returns* an exit code instead of raising: 130 when
+        # Ctrl-C interrupted a command that did not say more itself (see CommandInterrupted).
+        code = app(args=args, prog_name="rnnlab", standalone_mode=False)
     except typer.Exit as done:
-        return int(getattr(done, "exit_code", 0) or 0)
+        code = done.exit_code
     except (typer.Abort, KeyboardInterrupt):
-        print("rnnlab: interrupted", file=sys.stderr)
-        return 130
+        code = EXIT_INTERRUPTED
+    except CommandInterrupted as stop:
+        print(f"rnnlab: {stop}", file=sys.stderr)
+        return EXIT_INTERRUPTED
     except (StudyError, DataError, ValueError, OSError) as error:
         if debug:
             raise
@@ -410,7 +424,10 @@ def main(argv: list[str] | None = None) -> int:
             raise
         print(f"rnnlab: {error.format_message()}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    return 0
+    code = code if isinstance(code, int) and not isinstance(code, bool) else 0
+    if code == EXIT_INTERRUPTED:
+        print("rnnlab: interrupted (Ctrl-C)", file=sys.stderr)
+    return code
 
 
 if __name__ == "__main__":

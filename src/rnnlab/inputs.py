@@ -11,6 +11,9 @@ Accepted forms (batch first, as everywhere in rnnlab):
   are the features.
 
 Every check raises ``ValueError`` with one sentence naming what is wrong with ``X``.
+:func:`check_float_range` is the one check that depends on the arithmetic the values meet:
+a value finite in float64 but beyond float32's ±3.4e38 would become infinity (and the
+outputs NaN) in a float32 model, so such a model refuses it.
 """
 
 from __future__ import annotations
@@ -190,3 +193,37 @@ def _check_tokens(values: np.ndarray, lengths: np.ndarray, vocab_size: int | Non
                          f"0..{(vocab_size or 0) - 1}")
     values[~valid] = 0
     return values
+
+
+FLOAT32_MAX = float(np.finfo(np.float32).max)
+
+
+def check_float_range(sequences: Sequences, dtype: str, name: str = "X", *,
+                      normalized: bool = False) -> None:
+    """Refuse values that the cast to ``dtype`` would turn into ±infinity.
+
+    Only ``"float32"`` has a range to check (±3.4e38); token ids and float64 pass unchanged.
+    ``normalized`` says the values are after the model's input normalisation (for the message).
+
+    Example:
+        >>> s = as_sequences(np.full((1, 2, 1), 1e39), tokens=False, features=1)
+        >>> check_float_range(s, "float64")
+        >>> try:
+        ...     check_float_range(s, "float32")
+        ... except ValueError as error:
+        ...     print(str(error)[:64])
+        X holds 1e+39 at sequence 0, step 0, feature 0, beyond float32's
+    """
+    values = sequences.values
+    if dtype != "float32" or values.dtype.kind != "f":
+        return
+    with np.errstate(invalid="ignore"):
+        beyond = np.abs(values) > FLOAT32_MAX
+    if not beyond.any():
+        return
+    seq, step, feature = (int(i[0]) for i in np.nonzero(beyond))
+    after = " after the input normalisation" if normalized else ""
+    raise ValueError(f"{name} holds {values[seq, step, feature]:g}{after} at sequence {seq}, "
+                     f"step {step}, feature {feature}, beyond float32's range (±3.4e38) that "
+                     f"this model computes in; rescale the inputs (e.g. SequenceInput(..., "
+                     f"normalization='zscore')) or use dtype='float64'")

@@ -5,7 +5,9 @@ JSON document with the format name and version and the model's config (layers, s
 labels, normalisation statistics). Reading parses the 8-byte header length and the JSON header
 with the standard library, checks them, and only then hands the bytes to ``safetensors`` —
 nothing in a file is ever executed, so a pickle, a ``torch.save`` archive, a truncated file or a
-file from a newer rnnlab is refused with a :class:`ModelFileError` that says which.
+file from a newer rnnlab is refused with a :class:`ModelFileError` that says which. The header
+is parsed *first*; only bytes that fail to parse are sniffed for what else they might be (a
+header length's low byte is the file's first byte, and can be a pickle's 0x80).
 
 Writes are atomic: the bytes go to a temporary file in the same folder, are flushed to disk and
 then renamed over the target (``os.replace``), so a crash leaves the old file or the new one,
@@ -62,25 +64,50 @@ def write_file(path: str | os.PathLike, arrays: dict[str, np.ndarray], header: d
     return path
 
 
+def _other_format(raw: bytes) -> str | None:
+    """What a file that is not safetensors looks like it is, from its first bytes, or None.
+
+    Only consulted once the bytes failed to parse as a safetensors header: a safetensors file
+    starts with the little-endian length of its header, whose low byte is 0x80 for one header
+    length in 32 (the header is padded to a multiple of 8), so a leading 0x80 proves nothing
+    on its own.
+    """
+    if raw[:1] == b"\x80" and raw[1:2] in (b"\x02", b"\x03", b"\x04", b"\x05"):
+        return "a Python pickle (or an old torch.save file)"   # PROTO opcode, protocols 2-5
+    if raw[:4] == b"PK\x03\x04":
+        return "a zip archive (such as a torch.save file)"
+    if raw[:6] == b"\x93NUMPY":
+        return "a NumPy .npy array"
+    return None
+
+
+def _refuse(raw: bytes, path: Path, problem: str) -> ModelFileError:
+    """The error for bytes that are not a safetensors file: named by what they look like."""
+    found = _other_format(raw)
+    if found is None:
+        return ModelFileError(f"{path} {problem}")
+    why = "" if "NumPy" in found else (" rnnlab never loads those, because unpickling can run "
+                                       "arbitrary code;")
+    return ModelFileError(f"{path} holds {found}, not a safetensors file;{why} rnnlab model "
+                          f"files are .safetensors written by model.save()")
+
+
 def _header(raw: bytes, path: Path) -> dict[str, Any]:
-    if raw[:1] == b"\x80" or raw[:2] == b"PK":
-        raise ModelFileError(f"{path} holds a Python pickle (or a torch.save archive); rnnlab "
-                             f"never loads those, because unpickling can run arbitrary code — "
-                             f"rnnlab model files are .safetensors written by model.save()")
+    """The parsed safetensors header of ``raw``; every check happens before any sniffing."""
     if len(raw) < 8:
-        raise ModelFileError(f"{path} is only {len(raw)} bytes long: it is truncated or not an "
-                             f"rnnlab file")
+        raise _refuse(raw, path, f"is only {len(raw)} bytes long: it is truncated or not an "
+                                 f"rnnlab file")
     (size,) = struct.unpack("<Q", raw[:8])
     if size > _MAX_HEADER or 8 + size > len(raw):
-        raise ModelFileError(f"{path} is truncated or not a safetensors file (its header claims "
-                             f"{size} bytes, the file has {len(raw)})")
+        raise _refuse(raw, path, f"is truncated or not a safetensors file (its header claims "
+                                 f"{size} bytes, the file has {len(raw)})")
     try:
         header = json.loads(raw[8:8 + size])
     except (UnicodeDecodeError, json.JSONDecodeError):
-        raise ModelFileError(f"{path} is not a safetensors file (its header is not JSON)") \
+        raise _refuse(raw, path, "is not a safetensors file (its header is not JSON)") \
             from None
     if not isinstance(header, dict):
-        raise ModelFileError(f"{path} is not a safetensors file (unexpected header)")
+        raise _refuse(raw, path, "is not a safetensors file (unexpected header)")
     end = max((entry["data_offsets"][1] for key, entry in header.items()
                if key != "__metadata__" and isinstance(entry, dict)
                and "data_offsets" in entry), default=0)

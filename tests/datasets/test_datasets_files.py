@@ -237,7 +237,7 @@ def test_npz_errors(tmp_path: Path) -> None:
     with pytest.raises(DataError, match=r"expected arrays X and y .* found features, labels"):
         load_arrays(tmp_path / "odd.npz")
     write(tmp_path / "fake.npz", b"PK\x03\x04garbage")
-    with pytest.raises(DataError, match=r"fake.npz: not a valid .npy/.npz file"):
+    with pytest.raises(DataError, match=r"fake.npz: is a damaged .npz file"):
         load_arrays(tmp_path / "fake.npz")
 
 

@@ -54,7 +54,7 @@ def test_export_onnx_and_keras(files):
     (lambda d: inspect_command(d / "model.safetensors", d / "wide.npz", d / "o"),
      "features"),
     (lambda d: inspect_command(d / "model.safetensors", d / "objects.npy", d / "o"),
-     "could not be read"),
+     "holds Python objects, which rnnlab never unpickles"),
     (lambda d: inspect_command(d / "data.npz", d / "data.npz", d / "o"), "data.npz"),
     (lambda d: inspect_command(d / "model.safetensors", d / "data.npz", d / "o", sample=99),
      "--sample must index"),

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
+
+from study_processes import METRICS, done_rows, wait_for_done
 
 from rnnlab.study import build_config, run_study
 
@@ -19,47 +19,17 @@ RUNS = 27
 ARGS = ["compare", "--task", "adding", "--lengths", "5,8,12", "--seeds", "3", "--epochs", "2",
         "-p", "n_train=64", "-p", "n_val=16", "-p", "n_test=16", "--workers", "2",
         "--no-progress"]
-METRICS = ("key", "cell", "length", "seed", "hidden_size", "num_parameters", "status",
-           "val_score", "test_score", "val_skill", "test_skill", "epochs_run")
 
 
 def command(out: Path) -> list[str]:
     return [sys.executable, "-m", "rnnlab.cli", *ARGS, "--out", str(out)]
 
 
-def done_rows(out: Path, columns: str = "*") -> dict[str, tuple]:
-    """Finished rows by key, read with an ordinary connection (after a SIGKILL the WAL needs
-    recovery, which a read-only connection cannot do)."""
-    path = out / "results.sqlite"
-    for _ in range(50):
-        if not path.exists():
-            return {}
-        try:
-            db = sqlite3.connect(path, timeout=30)
-            try:
-                cursor = db.execute(f"SELECT {columns} FROM runs WHERE status = 'done'")
-                names = [d[0] for d in cursor.description]
-                rows = cursor.fetchall()
-            finally:
-                db.close()
-        except sqlite3.OperationalError as error:
-            if "no such table" in str(error):
-                return {}  # the study has not created its tables yet
-            time.sleep(0.1)  # locked for longer than the timeout: try again
-            continue
-        return {row[names.index("key")]: row for row in rows}
-    raise AssertionError(f"could not read {path}")
-
-
 def test_sigkill_then_rerun_completes_and_matches_an_uninterrupted_study(tmp_path):
     out = tmp_path / "killed"
     process = subprocess.Popen(command(out), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                                start_new_session=True)
-    deadline = time.monotonic() + 120
-    while len(done_rows(out)) < 4:
-        assert process.poll() is None, process.stderr.read().decode()
-        assert time.monotonic() < deadline, "the study never finished 4 runs"
-        time.sleep(0.05)
+    wait_for_done(process, out, 4, seconds=120)
     os.killpg(process.pid, signal.SIGKILL)  # the study and its worker processes
     process.wait(30)
     before = done_rows(out)

@@ -137,3 +137,87 @@ def test_token_ids_outside_the_vocabulary():
                          vocab_size=5)
     with pytest.raises(ValueError, match=r"token id 7, outside the Embedding's vocabulary 0..4"):
         model.predict(np.array([[1, 7]]))
+
+
+@pytest.mark.parametrize("size", [-5, 0, 2.5, True, "8"])
+def test_prediction_batch_size_that_is_not_a_positive_integer(size):
+    model = small_classifier()
+    X, y = sign_task(n=4)
+    for call in (lambda: model.predict(X, batch_size=size),
+                 lambda: model.classify(X, batch_size=size),
+                 lambda: model.evaluate(X, y, batch_size=size)):
+        with pytest.raises(ValueError, match="batch_size must be a positive integer"):
+            call()
+    assert model.predict(X, batch_size=np.int64(3)).shape == (4, 2)   # numpy integers do
+
+
+def test_values_beyond_float32_range():
+    X, y = sign_task(n=8)
+    X[2, 4, 1] = 1e39   # finite in float64, infinite once cast to float32
+    model = small_classifier()
+    with pytest.raises(ValueError, match=r"X holds 1e\+39 at sequence 2, step 4, feature 1, "
+                                         r"beyond float32's range"):
+        model.predict(X)
+    with pytest.raises(ValueError, match="beyond float32's range"):
+        rnnlab.train(model, X, y, quiet())
+    assert model.classes is None and model.normalization is None   # learned nothing
+    zscored = rnnlab.Sequential([rnnlab.layers.SequenceInput(3, normalization="zscore"),
+                                 rnnlab.layers.GRU(4), rnnlab.layers.Dense(2),
+                                 rnnlab.layers.Softmax()])
+    clean, _ = sign_task(n=8, seed=1)
+    rnnlab.train(zscored, clean, y, quiet(max_epochs=1))
+    with pytest.raises(ValueError, match="after the input normalisation"):
+        zscored.predict(X)
+    wide = model.to("torch", dtype="float64").predict(X)   # float64 has the range
+    assert np.all(np.isfinite(wide))
+
+
+@pytest.mark.parametrize("optimizer", ["adam", "rmsprop"])
+def test_a_runaway_loss_stops_training_with_the_rule_it_broke(optimizer, monkeypatch):
+    from rnnlab.training import loop
+
+    X, y = sign_task(n=32)
+    model = small_classifier(seed=1)
+    initial = model.get_weights()
+    options = quiet(optimizer=optimizer, learning_rate=1e6, max_epochs=4)
+    with pytest.raises(rnnlab.TrainingDivergedError,
+                       match=r"diverged at epoch 1, iteration 4: the epoch's mean loss .* is "
+                             r"over 1000 times the starting loss") as caught:
+        rnnlab.train(model, X, y, options)
+    assert caught.value.epoch == 1 and caught.value.loss > 1000 * 0.5
+    assert caught.value.history.stop_reason == "diverged"
+    for name, value in model.get_weights().items():   # no epoch was better: the start
+        np.testing.assert_array_equal(value, initial[name].astype(np.float32))
+    # The rule is what stops it: without it the run "finishes" with absurd losses.
+    monkeypatch.setattr(loop, "DIVERGENCE_FACTOR", float("inf"))
+    history = rnnlab.train(small_classifier(seed=1), X, y, options)
+    assert history.stop_reason == "max_epochs" and min(history.epoch_loss) > 1e3
+
+
+def test_healthy_training_keeps_well_below_the_divergence_rule():
+    X, y = sum_task(n=64)
+    model = rnnlab.build("lstm", input_size=2, hidden_size=8, output_size=1, task="regress")
+    history = rnnlab.train(model, X, y, quiet(max_epochs=5, learning_rate=0.03))
+    from rnnlab.training.loop import DIVERGENCE_FACTOR
+
+    assert history.stop_reason == "max_epochs"
+    assert max(history.epoch_loss) < DIVERGENCE_FACTOR / 100 * history.iteration_loss[0]
+
+
+def test_measuring_the_starting_loss_leaves_the_trajectory_alone(monkeypatch):
+    from rnnlab.training import loop
+
+    def final_weights(engine):
+        X, y = sign_task(n=24)
+        model = rnnlab.build("lstm", input_size=3, hidden_size=4, output_size=2,
+                             task="classify", dropout=0.3, num_layers=2, seed=2)
+        rnnlab.train(model, X, y, quiet(max_epochs=2, engine=engine, validation_data=0.25))
+        return model.get_weights()
+
+    for engine in ("torch", "reference"):
+        measured = final_weights(engine)
+        with monkeypatch.context() as patch:
+            patch.setattr(loop._Loop, "_starting_loss", lambda self: float("nan"))
+            unmeasured = final_weights(engine)
+        for name, value in measured.items():
+            np.testing.assert_array_equal(value, unmeasured[name])

@@ -20,6 +20,11 @@ TRAIN_TASKS = ("classify", "regress", "forecast", "sequence")
 ENGINES = ("torch", "reference")
 
 
+class CommandInterrupted(Exception):
+    """Ctrl-C stopped a command, with one sentence saying what was kept; the CLI prints it and
+    exits with 130. (Not a KeyboardInterrupt: typer would swallow that and its message.)"""
+
+
 def console() -> Any:
     from rich.console import Console
 

@@ -12,7 +12,6 @@ gradient of the model's own loss) and ``lengths`` (true lengths of right-padded 
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 from typing import Any
 
@@ -52,15 +51,9 @@ def read_inputs(path: Path, samples: int | None = None) -> tuple[Any, Any]:
     if suffix not in (".npz", ".npy"):
         raise CommandError(f"{path} is not a NumPy file; expected a .npz holding X (and "
                            f"optionally y and lengths) or a .npy holding X")
-    try:
-        loaded = np.load(io.BytesIO(path.read_bytes()), allow_pickle=False)
-    except (ValueError, OSError, EOFError) as error:
-        raise CommandError(f"{path} could not be read as {suffix} ({error}); arrays of Python "
-                           f"objects are refused: save numbers only") from None
-    if suffix == ".npy":
-        arrays = {"x": loaded}
-    else:
-        arrays = {key.lower(): loaded[key] for key in loaded.files}
+    from rnnlab.datasets.files.arrays import read_numpy
+
+    arrays = {key.lower() or "x": value for key, value in read_numpy(path).items()}
     if "x" not in arrays:
         found = ", ".join(sorted(arrays)) or "nothing"
         raise CommandError(f"{path} has no array X (found {found}); save it with "

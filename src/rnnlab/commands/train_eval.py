@@ -3,7 +3,9 @@
 ``train`` builds a model for a dataset the way a study run does (:mod:`rnnlab.study.runner`:
 token ids go through an ``Embedding`` of width :data:`~rnnlab.study.runner.EMBEDDING_DIM`), trains
 it with :func:`rnnlab.train` and its live progress bar, prints the test scores and writes the
-model file with the data's description (see :mod:`rnnlab.commands.common`).
+model file with the data's description (see :mod:`rnnlab.commands.common`). A run that diverges
+or is interrupted still writes the best weights it reached, and says so in one line (exit 2 and
+130).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from rnnlab.commands.common import (
     CELLS,
     ENGINES,
     TRAIN_TASKS,
+    CommandInterrupted,
     check_choice,
     check_fit,
     console,
@@ -26,6 +29,7 @@ from rnnlab.commands.common import (
     save_model,
 )
 from rnnlab.commands.inspect_export import CommandError
+from rnnlab.training.errors import TrainingDivergedError
 
 SPLITS = ("train", "val", "test")
 
@@ -49,6 +53,8 @@ def train_command(data: str, *, out: Path, task: str | None = None, cell: str = 
     check_choice("engine", engine, ENGINES)
     if task is not None:
         check_choice("task", task, TRAIN_TASKS)
+    if embedding_dim is not None and embedding_dim < 1:
+        raise CommandError(f"--embedding-dim must be a positive integer, got {embedding_dim}")
     if val is not None and not 0 <= val < 1:
         raise CommandError(f"--val must be a fraction in [0, 1), got {val}")
     if Path(out).is_dir():
@@ -77,13 +83,32 @@ def train_command(data: str, *, out: Path, task: str | None = None, cell: str = 
     out_console.print(f"{cell.upper()} · {dataset.task} on {dataset.name} · "
                       f"{model.num_parameters():,} parameters · train/val/test "
                       f"{'/'.join(str(v) for v in dataset.sizes().values())}")
-    rnnlab.train(model, X, y, options)
+    record = data_record(dataset, data, params, task)
+    try:
+        history = rnnlab.train(model, X, y, options)
+    except TrainingDivergedError as error:
+        # The loop has put the best weights so far back into the model: keep the promise.
+        path = save_model(model, Path(out), record)
+        raise CommandError(f"training diverged at epoch {error.epoch} ({error.reason}); "
+                           f"{_kept(error.history, path)}; try a lower --lr (now "
+                           f"{options.learning_rate:g}) or another --optimizer") from None
+    if history.stop_reason == "interrupted":
+        path = save_model(model, Path(out), record)
+        raise CommandInterrupted(f"interrupted (Ctrl-C) after {history.epochs} of {epochs} "
+                                 f"epochs; {_kept(history, path)}")
     if _count(X_test):
         for table in metrics_table(model.evaluate(X_test, y_test), f"{dataset.name}, test"):
             out_console.print(table)
-    path = save_model(model, Path(out), data_record(dataset, data, params, task))
+    path = save_model(model, Path(out), record)
     out_console.print(f"saved {path}")
     return model
+
+
+def _kept(history: Any, path: Path) -> str:
+    """Which weights a stopped run saved, as the second half of its one-line message."""
+    if history.best_epoch is None:
+        return f"no epoch finished, so {path} holds the initial weights"
+    return f"the best weights so far (epoch {history.best_epoch}) are saved in {path}"
 
 
 def evaluate_command(model_path: Path, data: str, *, task: str | None = None,

@@ -7,12 +7,13 @@ lengths in, and per-step outputs come back as a list with one array per sequence
 
 from __future__ import annotations
 
+import numbers
 from typing import Any
 
 import numpy as np
 
 from rnnlab import metrics
-from rnnlab.inputs import Sequences
+from rnnlab.inputs import Sequences, check_float_range
 from rnnlab.targets import (
     IGNORE,
     class_targets,
@@ -24,11 +25,29 @@ from rnnlab.targets import (
 PREDICT_BATCH = 256
 
 
+def check_batch_size(batch_size: Any) -> int:
+    """``batch_size`` when it is a positive integer; otherwise one ValueError sentence.
+
+    Example:
+        >>> check_batch_size(-5)
+        Traceback (most recent call last):
+        ...
+        ValueError: batch_size must be a positive integer (sequences per forward pass), got -5
+    """
+    if isinstance(batch_size, bool) or not isinstance(batch_size, numbers.Integral) \
+            or batch_size < 1:
+        raise ValueError(f"batch_size must be a positive integer (sequences per forward pass), "
+                         f"got {batch_size!r}")
+    return int(batch_size)
+
+
 class InferenceMixin:
     """``predict`` / ``classify`` / ``evaluate`` for :class:`rnnlab.Sequential`."""
 
     def raw_outputs(self, sequences: Sequences, batch_size: int = PREDICT_BATCH) -> np.ndarray:
         """Logits or values for prepared sequences: ``(n, K)`` or ``(n, T, K)`` float64."""
+        batch_size = check_batch_size(batch_size)
+        check_float_range(sequences, self.dtype, normalized=self.normalization is not None)
         runner = self.runner()
         lengths = sequences.lengths
         n, steps = lengths.shape[0], sequences.values.shape[1]
@@ -70,6 +89,7 @@ class InferenceMixin:
             >>> model.predict(np.zeros((5, 7, 2))).shape
             (5, 3)
         """
+        check_batch_size(batch_size)
         sequences = self.prepare(X)
         out = self.raw_outputs(sequences, batch_size)
         if self.is_classifier:
@@ -93,6 +113,7 @@ class InferenceMixin:
         if not self.is_classifier:
             raise ValueError("classify() needs a classifier (a model ending with Softmax); use "
                              "predict() for a regression model")
+        check_batch_size(batch_size)
         sequences = self.prepare(X)
         codes = self.raw_outputs(sequences, batch_size).argmax(axis=-1)
         labels = self._labels()[codes]
@@ -117,6 +138,7 @@ class InferenceMixin:
             >>> sorted(model.evaluate(np.zeros((4, 3, 1)), np.zeros(4)))
             ['loss', 'mae', 'mse', 'r2', 'rmse']
         """
+        check_batch_size(batch_size)
         sequences = self.prepare(X)
         out = self.raw_outputs(sequences, batch_size)
         n, units = len(sequences), self.output_units

@@ -172,6 +172,8 @@ def run_study(config: StudyConfig, out: str | os.PathLike, *, workers: int | Non
             elif event.kind == "failed":
                 store.save_failure(event.run, str(event.payload).splitlines()[0])
                 counts["failed"] += 1
+            elif event.kind == "interrupted":
+                store.save_interruption(event.run)
             display.handle(event)
 
         with display:
@@ -248,7 +250,7 @@ def render_report(database: str | os.PathLike, out: str | os.PathLike | None = N
     """Re-render the report from a results database (folder or ``.sqlite`` file)."""
     from rnnlab.study.report import write_report
 
-    with open_store(database, create=False) as store:
+    with open_store(database, read_only=True) as store:   # a report never writes to it
         stored = store.study_config()
         if stored is None:
             raise StudyError(f"{store.path} holds no study configuration; run `rnnlab compare` "

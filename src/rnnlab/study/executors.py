@@ -6,7 +6,16 @@ process* as things happen, so that only this process writes the results database
 
 * ``Event("start", run)`` — a worker began the run (Ray: ``payload="queued"``, submitted);
 * ``Event("epoch", run, payload)`` — a finished epoch (local executors only);
-* ``Event("done", run, result)`` / ``Event("failed", run, message)``.
+* ``Event("done", run, result)`` / ``Event("failed", run, message)``;
+* ``Event("interrupted", run)`` — Ctrl-C stopped the study while the run was submitted or in
+  flight; the run did not finish (and is redone by the next study). The executor then
+  re-raises the ``KeyboardInterrupt``.
+
+Ctrl-C belongs to this process alone: pool workers ignore SIGINT (the terminal sends it to the
+whole process group), so an interrupted study stops its workers itself, at once, instead of
+each worker printing a traceback or — worse — finishing a run cut short by its own interrupt.
+A run interrupted in this process (``workers=1``) raises ``KeyboardInterrupt`` out of the run
+function (see :func:`rnnlab.study.runner.execute`) and is never reported as done.
 
 Runs are pure functions of their configuration, so the executor only changes *where* and *when*
 they run, never their numbers. Workers are pinned to one torch thread: a study gets its
@@ -19,9 +28,12 @@ from __future__ import annotations
 import multiprocessing
 import os
 import queue as queue_module
+import signal
+import threading
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -81,6 +93,9 @@ class SerialExecutor:
                     result = function(run.to_dict(),
                                       lambda payload, run=run: on_event(Event("epoch", run,
                                                                               payload)))
+                except KeyboardInterrupt:
+                    on_event(Event("interrupted", run))
+                    raise
                 except Exception as error:  # a failed run is recorded, the study goes on
                     on_event(Event("failed", run, _one_line(error)))
                 else:
@@ -96,8 +111,42 @@ _QUEUE: Any = None
 
 def _init_worker(events: Any) -> None:
     global _QUEUE
+    # Inherited already when the worker was started inside _sigint_ignored; set again in case
+    # a Python version starts workers elsewhere.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _QUEUE = events
     _pin_threads()
+
+
+@contextmanager
+def _sigint_ignored() -> Iterator[None]:
+    """Ignore SIGINT while worker processes are started, so that they inherit "ignored" from
+    their first instruction on (a handler set later would leave their start-up exposed).
+
+    ProcessPoolExecutor starts its workers inside ``submit``, so only the submitting loop runs
+    in here; a Ctrl-C during those milliseconds is lost, any later one stops the study. Outside
+    the main thread (where Python allows no signal handlers) the workers' initializer alone
+    ignores SIGINT.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """Terminate the pool's workers now: the runs they hold are abandoned, never finished."""
+    # ProcessPoolExecutor has no public way to stop running tasks before Python 3.14
+    # (terminate_workers); its process table is the only handle.
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join(10)
 
 
 def _pool_task(function: RunFunction, fields: dict[str, Any]) -> tuple[str, Any]:
@@ -132,28 +181,43 @@ class LocalExecutor:
         by_key = {run.key: run for run in runs}
         pool = ProcessPoolExecutor(max_workers=min(self.workers, len(runs)), mp_context=context,
                                    initializer=_init_worker, initargs=(events,))
+        pending: dict[Any, RunConfig] = {}
+
+        def drain() -> None:
+            while True:
+                try:
+                    kind, key, payload = events.get_nowait()
+                except queue_module.Empty:
+                    return
+                on_event(Event(kind, by_key[key], payload))
+
+        def finish(future: Any) -> None:
+            run = pending.pop(future)
+            try:
+                kind, payload = future.result()
+            except Exception as error:  # the worker process itself died
+                kind, payload = "failed", _one_line(error)
+            on_event(Event(kind, run, payload))
+
         try:
-            pending = {pool.submit(_pool_task, function, run.to_dict()): run for run in runs}
-
-            def drain() -> None:
-                while True:
-                    try:
-                        kind, key, payload = events.get_nowait()
-                    except queue_module.Empty:
-                        return
-                    on_event(Event(kind, by_key[key], payload))
-
+            with _sigint_ignored():
+                for run in runs:
+                    pending[pool.submit(_pool_task, function, run.to_dict())] = run
             while pending:
                 done, _ = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
                 drain()
                 for future in done:
-                    run = pending.pop(future)
-                    try:
-                        kind, payload = future.result()
-                    except Exception as error:  # the worker process itself died
-                        kind, payload = "failed", _one_line(error)
-                    on_event(Event(kind, run, payload))
+                    finish(future)
             drain()
+        except KeyboardInterrupt:
+            _stop_workers(pool)
+            drain()
+            for future in [f for f in pending if f.done() and not f.cancelled()]:
+                if future.exception() is None:   # finished just before the Ctrl-C: keep it
+                    finish(future)
+            for run in pending.values():
+                on_event(Event("interrupted", run))
+            raise
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
             events.close()
@@ -202,9 +266,9 @@ class RayExecutor:
             except (ConnectionError, RuntimeError, ValueError) as error:
                 raise StudyError(f"cannot reach a Ray cluster at {self.address}: "
                                  f"{_one_line(error)}") from None
+        pending: dict[Any, RunConfig] = {}
         try:
             task = ray.remote(num_cpus=1)(_ray_task)
-            pending = {}
             for run in runs:
                 pending[task.remote(function, run.to_dict())] = run
                 # Ray decides when a task starts; "queued" keeps it off the live display.
@@ -218,6 +282,11 @@ class RayExecutor:
                     except Exception as error:  # the task's worker died
                         kind, payload = "failed", _one_line(error)
                     on_event(Event(kind, run, payload))
+        except KeyboardInterrupt:
+            for ref, run in pending.items():
+                ray.cancel(ref, force=True)
+                on_event(Event("interrupted", run))
+            raise
         finally:
             if started_here:
                 ray.shutdown()

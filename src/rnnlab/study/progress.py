@@ -78,6 +78,9 @@ class RichProgress:
                                  description=f"  {run.label}  epoch {info['epoch']}"
                                              f"{'' if limit is None else f'/{limit}'}  val "
                                              f"{info['metric']} {_number(info['val_score'])}")
+        elif event.kind == "interrupted":
+            if key in self.lines:
+                self.progress.remove_task(self.lines.pop(key))
         elif event.kind in ("done", "failed"):
             if key in self.lines:
                 self.progress.remove_task(self.lines.pop(key))

@@ -141,6 +141,9 @@ def execute(run_fields: dict[str, Any],
     if run.steps is not None or run.seconds is not None:
         callbacks.insert(0, BudgetStop(run.steps, run.seconds))
     history = rnnlab.train(model, X, y, options, callbacks=callbacks)
+    if history.stop_reason == "interrupted":
+        # rnnlab.train keeps a Ctrl-C'd model for a user; for a study the run is unfinished.
+        raise KeyboardInterrupt
 
     test_score = score_from_evaluation(model.evaluate(X_test, y_test), metric)
     val_score = score_from_evaluation(model.evaluate(X_val, y_val), metric)

@@ -4,8 +4,8 @@ Tables (``SCHEMA_VERSION`` = 1)::
 
     meta    (key TEXT PRIMARY KEY, value TEXT)        schema_version, created_by, study config
     runs    (key TEXT PRIMARY KEY, cell, task, length, seed, hidden_size, num_parameters,
-             status 'running'|'done'|'failed', metric, baseline, val_score, test_score,
-             val_skill, test_skill, wall_time, time_per_epoch, peak_memory_mb,
+             status 'running'|'done'|'failed'|'interrupted', metric, baseline, val_score,
+             test_score, val_skill, test_skill, wall_time, time_per_epoch, peak_memory_mb,
              latency_per_step_ms, epochs_run, steps_per_epoch, started_at, finished_at,
              attempts, error, config_json, extra_json)
     epochs  (key, epoch, train_loss, val_loss, val_score, val_skill, seconds;
@@ -14,21 +14,34 @@ Tables (``SCHEMA_VERSION`` = 1)::
 Why it survives a SIGKILL and a second writer:
 
 * every write is one short ``BEGIN IMMEDIATE`` transaction, so a kill loses at most the runs in
-  flight (their rows stay ``running`` and are redone on the next start);
+  flight (their rows stay ``running`` — or become ``interrupted`` after Ctrl-C — and are redone
+  on the next start);
 * WAL journal mode lets readers work while one writer commits, and a 60 s busy timeout makes a
   second study wait for the lock instead of failing;
 * a ``done`` row is never overwritten: two studies that happen to compute the same run keep the
   first result (runs are pure functions of their key, so both results are the same anyway).
+
+Why a damaged file is never made worse:
+
+* an existing file is first opened read-only and checked with ``PRAGMA integrity_check`` (every
+  page, table and index, and that each index matches its table — ``quick_check`` skips the
+  last, and a damaged index makes upserts miss rows) and for its schema version; a file that
+  fails is refused in one sentence before anything is written to it;
+* ``read_only=True`` (``rnnlab report``) never opens the file for writing at all: no switch to
+  WAL, no schema rows, no change counter bumped;
+* any SQLite error later on (a page found damaged mid-study, a full disk) leaves the store as
+  one :class:`~rnnlab.study.errors.StudyError` naming the file and what to do about it.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import socket
 import sqlite3
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -61,8 +74,47 @@ CREATE INDEX IF NOT EXISTS runs_by_group ON runs (task, length, cell);
 """
 
 
+#: What to do with a damaged results database.
+DAMAGED_ADVICE = ("move it aside and rerun (the study then starts afresh) or restore it from a "
+                  "backup")
+
+
+def _advice(error: sqlite3.Error) -> str:
+    """What a user can do about a SQLite error, by its message."""
+    text = str(error).lower()
+    if "malformed" in text or "not a database" in text or "corrupt" in text:
+        return f"the file is damaged: {DAMAGED_ADVICE}"
+    if "full" in text:
+        return "free some disk space, then rerun the same command to resume"
+    if "readonly" in text or "read-only" in text or "permission" in text:
+        return "make the file and its folder writable, or choose another output folder"
+    if "locked" in text or "busy" in text:
+        return "another process holds it locked: wait for it to finish, or use another folder"
+    return "rerun the same command to resume; if the error comes back, move the file aside"
+
+
+def database_error(path: Path, error: sqlite3.Error) -> StudyError:
+    """One sentence for a SQLite error on the results database at ``path``."""
+    first = (str(error).strip().splitlines() or [type(error).__name__])[0]
+    return StudyError(f"{path}: {first}; {_advice(error)}")
+
+
+def _guarded(method: Callable) -> Callable:
+    """Turn SQLite errors raised by a :class:`Store` method into a one-sentence StudyError."""
+    @functools.wraps(method)
+    def wrapper(self: Store, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.DatabaseError as error:
+            raise database_error(self.path, error) from None
+    return wrapper
+
+
 class Store:
     """A results database; open it with :func:`open_store`.
+
+    Every public method either succeeds or raises :class:`StudyError` naming the file (no bare
+    ``sqlite3`` error leaves the store).
 
     Example:
         >>> import tempfile
@@ -71,14 +123,21 @@ class Store:
         set()
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, read_only: bool = False) -> None:
         self.path = path
-        self._db = sqlite3.connect(str(path), timeout=60.0, isolation_level=None)
+        self.read_only = read_only
+        target, uri = (_read_only_uri(path), True) if read_only else (str(path), False)
+        try:
+            self._db = sqlite3.connect(target, timeout=60.0, isolation_level=None, uri=uri)
+        except sqlite3.DatabaseError as error:
+            raise database_error(path, error) from None
         self._db.row_factory = sqlite3.Row
 
     # ------------------------------------------------------------------ plumbing
     def _write(self, statements: Iterable[tuple[str, tuple]]) -> None:
         """Run ``statements`` as one immediate transaction (one writer at a time)."""
+        if self.read_only:
+            raise StudyError(f"{self.path} was opened read-only; nothing may be written to it")
         for attempt in range(20):
             try:
                 self._db.execute("BEGIN IMMEDIATE")
@@ -92,7 +151,8 @@ class Store:
                 self._db.execute(sql, args)
             self._db.execute("COMMIT")
         except BaseException:
-            self._db.execute("ROLLBACK")
+            if self._db.in_transaction:   # SQLite rolls back by itself after some errors
+                self._db.execute("ROLLBACK")
             raise
 
     def close(self) -> None:
@@ -106,11 +166,13 @@ class Store:
         self.close()
 
     # ------------------------------------------------------------------ meta
+    @_guarded
     def get_meta(self, key: str) -> str | None:
         """One value from the ``meta`` table, or ``None``."""
         row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return None if row is None else row[0]
 
+    @_guarded
     def set_meta(self, key: str, value: str) -> None:
         """Set one ``meta`` value."""
         self._write([("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) "
@@ -126,10 +188,12 @@ class Store:
         return None if text is None else json.loads(text)
 
     # ------------------------------------------------------------------ runs
+    @_guarded
     def finished_keys(self) -> set[str]:
         """Keys of runs with status ``done`` (a rerun skips these)."""
         return {row[0] for row in self._db.execute("SELECT key FROM runs WHERE status = 'done'")}
 
+    @_guarded
     def mark_running(self, run: Any) -> None:
         """Record that ``run`` (a :class:`~rnnlab.study.grid.RunConfig`) has started."""
         worker = f"{socket.gethostname()}:{os.getpid()}"
@@ -142,6 +206,7 @@ class Store:
             (run.key, run.cell, run.task, run.length, run.seed, run.hidden_size, time.time(),
              worker, json.dumps(run.to_dict(), sort_keys=True)))])
 
+    @_guarded
     def save_result(self, run: Any, result: dict[str, Any]) -> bool:
         """Store a finished run and its curves in one transaction; False if already ``done``.
 
@@ -175,12 +240,21 @@ class Store:
         self._write(statements)
         return True
 
+    @_guarded
     def save_failure(self, run: Any, error: str) -> None:
         """Mark ``run`` failed with a one-line reason (a rerun tries it again)."""
         self._write([(
             "UPDATE runs SET status = 'failed', error = ?, finished_at = ? "
             "WHERE key = ? AND status != 'done'", (error, time.time(), run.key))])
 
+    @_guarded
+    def save_interruption(self, run: Any) -> None:
+        """Mark a run that Ctrl-C stopped ``interrupted`` (unfinished: a rerun redoes it)."""
+        self._write([(
+            "UPDATE runs SET status = 'interrupted', error = 'interrupted (Ctrl-C)', "
+            "finished_at = ? WHERE key = ? AND status = 'running'", (time.time(), run.key))])
+
+    @_guarded
     def runs(self, status: str | None = "done") -> list[dict[str, Any]]:
         """Rows of ``runs`` as dicts (``extra`` parsed), optionally of one status."""
         sql = "SELECT * FROM runs" + (" WHERE status = ?" if status else "") + " ORDER BY key"
@@ -193,6 +267,7 @@ class Store:
             out.append(item)
         return out
 
+    @_guarded
     def epochs(self, key: str | None = None) -> list[dict[str, Any]]:
         """Rows of ``epochs``, for one run or all, ordered by run and epoch."""
         if key is None:
@@ -218,17 +293,57 @@ def _check_compatible(db: sqlite3.Connection, path: Path) -> None:
             f"version reads {SCHEMA_VERSION}); use a new output folder or delete the file")
 
 
-def open_store(folder_or_file: str | os.PathLike, *, create: bool = True) -> Store:
+def _read_only_uri(path: Path) -> str:
+    return f"{path.resolve().as_uri()}?mode=ro"
+
+
+def _check_existing(path: Path) -> None:
+    """Refuse an existing file that is not an undamaged rnnlab results database of this schema
+    version; reads only (a read-only connection), so a refused file is left exactly as it was."""
+    try:
+        db = sqlite3.connect(_read_only_uri(path), uri=True, timeout=60.0)
+    except sqlite3.DatabaseError as error:
+        raise database_error(path, error) from None
+    try:
+        try:
+            problems = [row[0] for row in db.execute("PRAGMA integrity_check")]
+        except sqlite3.DatabaseError as error:
+            if "not a database" in str(error) or "encrypted" in str(error):
+                raise StudyError(f"{path} is not a readable SQLite database ({error}); choose "
+                                 f"another output folder") from None
+            raise StudyError(f"{path} is damaged ({error}); rnnlab neither reads nor writes "
+                             f"it: {DAMAGED_ADVICE}") from None
+        if problems != ["ok"]:
+            first = problems[0].replace("*** in database main ***", "").strip().splitlines()
+            raise StudyError(f"{path} is damaged (integrity check: {first[0] if first else '?'})"
+                             f"; rnnlab neither reads nor writes it: {DAMAGED_ADVICE}")
+        _check_compatible(db, path)
+    except sqlite3.DatabaseError as error:
+        raise database_error(path, error) from None
+    finally:
+        db.close()
+
+
+def open_store(folder_or_file: str | os.PathLike, *, create: bool = True,
+               read_only: bool = False) -> Store:
     """Open (and create, if asked) the results database in a folder or at a ``.sqlite`` path.
 
-    Raises :class:`StudyError` for a file that is not a database and
+    An existing file is checked first, read-only (see the module docstring). With
+    ``read_only=True`` the file must exist and is never opened for writing.
+
+    Raises :class:`StudyError` for a file that is not a database or is damaged, and
     :class:`IncompatibleStoreError` for a database of another schema version.
     """
     path = Path(folder_or_file)
     if path.is_dir() or (not path.exists() and path.suffix != ".sqlite"):
         path = path / FILENAME
-    if not path.exists() and not create:
+    exists = path.exists()
+    if not exists and (read_only or not create):
         raise StudyError(f"no results database at {path}; run `rnnlab compare` first")
+    if exists:
+        _check_existing(path)
+    if read_only:
+        return Store(path, read_only=True)
     for attempt in range(20):
         try:
             db = sqlite3.connect(str(path), timeout=60.0, isolation_level=None)
@@ -248,14 +363,19 @@ def open_store(folder_or_file: str | os.PathLike, *, create: bool = True) -> Sto
             raise StudyError(f"{path} is not a readable SQLite database ({error}); choose "
                              f"another output folder") from None
     store = Store(path)
-    store._db.execute("PRAGMA busy_timeout = 60000")
-    # Tables and version row in one transaction: a second study opening the same new file
-    # sees either nothing or a complete, versioned database.
-    store._write([*((statement, ()) for statement in _SCHEMA.split(";") if statement.strip()),
-                  ("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)",
-                   (str(SCHEMA_VERSION),)),
-                  ("INSERT OR IGNORE INTO meta (key, value) VALUES ('created_by', ?)",
-                   (f"rnnlab {_version()}",))])
+    try:
+        store._db.execute("PRAGMA busy_timeout = 60000")
+        # Tables and version row in one transaction: a second study opening the same new file
+        # sees either nothing or a complete, versioned database.
+        store._write([*((statement, ()) for statement in _SCHEMA.split(";")
+                        if statement.strip()),
+                      ("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)",
+                       (str(SCHEMA_VERSION),)),
+                      ("INSERT OR IGNORE INTO meta (key, value) VALUES ('created_by', ?)",
+                       (f"rnnlab {_version()}",))])
+    except sqlite3.DatabaseError as error:
+        store.close()
+        raise database_error(path, error) from None
     return store
 
 

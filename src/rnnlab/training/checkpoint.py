@@ -12,11 +12,17 @@ After every epoch the loop writes ``checkpoint_dir/checkpoint.safetensors`` (ato
 On CPU, a run resumed from it ends with bit-identical weights to one never interrupted: every
 source of randomness and every accumulator is restored, and a killed epoch is redone from its
 start.
+
+A process killed while writing leaves its temporary file ``.checkpoint.safetensors.<pid>.tmp``
+behind (the rename that would have replaced the checkpoint never happened, so the previous
+checkpoint is intact). The next :class:`Checkpointer` on that folder deletes such files when
+their process no longer runs.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +31,39 @@ import numpy as np
 from rnnlab.serialization import CHECKPOINT_FORMAT, read_file, write_file
 
 FILENAME = "checkpoint.safetensors"
+_TEMPORARY = re.compile(r"\." + re.escape(FILENAME) + r"\.(\d+)\.tmp")
+
+
+def _process_runs(pid: int) -> bool:
+    """Whether process ``pid`` exists on this machine (it may belong to another user)."""
+    try:
+        os.kill(pid, 0)   # signal 0: only asks whether the process exists
+    except (ProcessLookupError, OverflowError):   # no such process, or no possible pid
+        return False
+    except PermissionError:   # another user's process
+        return True
+    return True
+
+
+def remove_stale_temporaries(folder: Path) -> list[Path]:
+    """Delete the half-written checkpoints that killed processes left in ``folder``; returns
+    their paths. A file whose writer still runs (or is this process) is left alone."""
+    removed = []
+    if not folder.is_dir():
+        return removed
+    for path in folder.iterdir():
+        match = _TEMPORARY.fullmatch(path.name)
+        if match is None:
+            continue
+        pid = int(match.group(1))
+        if pid == os.getpid() or _process_runs(pid):
+            continue
+        try:
+            path.unlink()
+        except FileNotFoundError:   # another process cleaned it first
+            continue
+        removed.append(path)
+    return removed
 
 
 def _split(arrays: dict[str, np.ndarray], prefix: str) -> dict[str, np.ndarray]:
@@ -46,6 +85,7 @@ class Checkpointer:
             raise ValueError(f"checkpoint_dir {self.folder} is a file; give a folder")
         self.path = self.folder / FILENAME
         self.identity = identity
+        remove_stale_temporaries(self.folder)
 
     def exists(self) -> bool:
         return self.path.is_file()

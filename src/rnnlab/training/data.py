@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from rnnlab.datasets.transforms.split import split_indices
-from rnnlab.inputs import Sequences, as_sequences
+from rnnlab.inputs import Sequences, as_sequences, check_float_range
 from rnnlab.targets import (
     class_targets,
     regression_targets,
@@ -107,10 +107,21 @@ def prepare_training_data(model: Any, X: Any, y: Any, options: Any) -> TrainingD
         val = as_sequences(X_val, tokens=model.tokens, features=model.features,
                            vocab_size=model.vocab_size, name="validation X")
         val_targets, _, _ = _targets(model, y_val, val, classes)
+    # The range check needs the normalised values, hence the statistics: they are undone if
+    # it fails, so that the model learns nothing from refused data.
+    previous = model.normalization, model._version
+    model.fit_normalization(sequences)
+    train, val = model.normalize(sequences), None if val is None else model.normalize(val)
+    normalized = model.normalization is not None
+    try:
+        check_float_range(train, options.dtype, "X", normalized=normalized)
+        if val is not None:
+            check_float_range(val, options.dtype, "validation X", normalized=normalized)
+    except ValueError:
+        model.normalization, model._version = previous
+        raise
     # Every check passed: now the model may learn about the data.
     model.classes = classes
     if ndim is not None:
         model.target_ndim = ndim
-    model.fit_normalization(sequences)
-    return TrainingData(model.normalize(sequences), targets,
-                        None if val is None else model.normalize(val), val_targets)
+    return TrainingData(train, targets, val, val_targets)

@@ -33,7 +33,7 @@ class History:
     learning_rate: list[float] = field(default_factory=list)
     epoch_iteration: list[int] = field(default_factory=list)   # iterations done at epoch end
     best_epoch: int | None = None          # 1-based epoch whose weights were kept
-    stop_reason: str = ""                  # max_epochs | early_stopping | callback | interrupted
+    stop_reason: str = ""   # max_epochs | early_stopping | callback | interrupted | diverged
     plot_path: str | None = None
 
     @property

@@ -13,6 +13,21 @@ takes the optimiser step. One iteration is::
 Training is a pure function of (model, data, options): the model's seed fixes the initial
 weights, ``options.seed`` the batch order and dropout masks, and with ``checkpoint_dir`` and
 ``resume=True`` an interrupted run continues to the same final weights.
+
+Divergence stops training with :class:`~rnnlab.TrainingDivergedError` (the model keeps its best
+weights so far), by two stated rules, the first as Keras's ``TerminateOnNaN``:
+
+* a batch's loss is NaN or infinite;
+* *runaway*: an epoch's mean training loss exceeds :data:`DIVERGENCE_FACTOR` times the loss
+  the model had when this training began (its mean loss over up to
+  :data:`REFERENCE_SEQUENCES` training sequences spread evenly over the data, measured once,
+  before the first step). Healthy training stays near or below that starting loss; a learning
+  rate far too large sends the loss (and the weights) up by many orders of magnitude while it
+  stays finite, which the first rule alone never notices.
+
+Ctrl-C ends training after the current batch with ``history.stop_reason == "interrupted"``
+and the best weights so far; the caller decides what an interrupted run means (a study never
+stores one as finished).
 """
 
 from __future__ import annotations
@@ -39,6 +54,10 @@ from rnnlab.training.state import RunState
 
 EVAL_BATCH = 256
 PLOT_NAME = "training-progress.png"
+#: An epoch whose mean training loss exceeds this many times the starting loss has diverged.
+DIVERGENCE_FACTOR = 1000.0
+#: Sequences (spread evenly over the training data) on which the starting loss is measured.
+REFERENCE_SEQUENCES = 64
 
 
 def train(model: Any, X: Any, y: Any = None, options: TrainingOptions | None = None, *,
@@ -63,10 +82,12 @@ def train(model: Any, X: Any, y: Any = None, options: TrainingOptions | None = N
 
     Raises:
         ValueError: bad data or options, with a sentence saying what is wrong.
-        TrainingDivergedError: the loss became NaN or infinite (the model keeps its best
+        TrainingDivergedError: the loss became NaN or infinite, or an epoch's mean loss rose
+            above :data:`DIVERGENCE_FACTOR` times the starting loss (the model keeps its best
             weights so far).
 
-    Ctrl-C stops after the current batch and keeps the best model so far.
+    Ctrl-C stops after the current batch and keeps the best model so far; the history then
+    says ``stop_reason == "interrupted"``.
 
     Example:
         >>> import numpy as np, rnnlab
@@ -127,6 +148,7 @@ class _Loop:
         self.model, self.options, self.engine = model, options, engine
         self.run_state, self.schedule = run, schedule
         self.checkpointer, self.callbacks = checkpointer, callbacks
+        self.train_data = data
         self.train_set = engine.dataset(data.train.values, data.train.lengths,
                                         data.train_targets)
         self.val_set = None if data.val is None else engine.dataset(
@@ -153,6 +175,8 @@ class _Loop:
         per_epoch = math.ceil(self.lengths.shape[0] / options.batch_size)
         try:
             if not finished:
+                if run.initial_loss is None:
+                    run.initial_loss = self._starting_loss()
                 progress.start(options.max_epochs * per_epoch, run.epoch * per_epoch, run.epoch,
                                options.max_epochs)
                 while not run.stop_reason:
@@ -182,7 +206,9 @@ class _Loop:
         for indices in batches:
             result = engine.forward_backward(engine.batch(self.train_set, indices))
             if not math.isfinite(result.loss):
-                self._diverged(result.loss, epoch, rate)
+                run.history.add_iteration(result.loss, math.nan)
+                self._diverged(result.loss, epoch, run.iteration + 1, rate,
+                               f"the loss became {result.loss}")
             if options.l2:
                 engine.add_l2(options.l2)
             if options.gradient_clip is not None:
@@ -219,6 +245,10 @@ class _Loop:
         history.add_epoch(loss=loss, metric=metric, val_loss=val_loss, val_metric=val_metric,
                           seconds=time.perf_counter() - start, learning_rate=rate,
                           iteration=run.iteration, extra=extra)
+        if run.initial_loss and loss > DIVERGENCE_FACTOR * run.initial_loss:
+            self._diverged(loss, epoch, run.iteration, rate,
+                           f"the epoch's mean loss {loss:.3g} is over {DIVERGENCE_FACTOR:g} times "
+                           f"the starting loss {run.initial_loss:.3g}")
         run.epoch = epoch + 1
         self._after_epoch(val_loss if self.val_set is not None else loss, last)
         progress.epoch_end(history.last(), history.metric_name, options.max_epochs)
@@ -281,15 +311,26 @@ class _Loop:
             if options.verbose:
                 print(f"training progress plot: {run.history.plot_path}")
 
-    def _diverged(self, loss: float, epoch: int, rate: float) -> None:
+    def _starting_loss(self) -> float:
+        """Mean loss of the model as it is now on up to :data:`REFERENCE_SEQUENCES` training
+        sequences spread evenly over the data (no dropout, no gradients, no randomness used)."""
+        n = self.lengths.shape[0]
+        rows = np.unique(np.linspace(0, n - 1, min(n, REFERENCE_SEQUENCES)).astype(np.int64))
+        values, targets = self.train_data.train.values, self.train_data.train_targets
+        sample = self.engine.dataset(values[rows], self.lengths[rows], targets[rows])
+        summed, count, _ = self.engine.evaluate(sample, EVAL_BATCH)
+        return summed / count if count else math.nan
+
+    def _diverged(self, loss: float, epoch: int, iteration: int, rate: float,
+                  reason: str) -> None:
         run = self.run_state
-        run.history.add_iteration(loss, math.nan)
         run.stop_reason = "diverged"
         if run.best_weights is None:
             run.best_weights = self.initial_weights   # nothing better seen: start of the run
-        self._finish(always_best=True)   # never leave the model with NaN weights
+        self._finish(always_best=True)   # never leave the model with NaN or runaway weights
         raise TrainingDivergedError(
-            f"the training loss became {loss} at epoch {epoch + 1}, iteration "
-            f"{run.iteration + 1}, so training stopped (the model keeps its best weights so far)"
-            f"; try a lower learning_rate (now {rate:g}), gradient_clip (e.g. 1.0), or scaling "
-            f"the inputs (SequenceInput(..., normalization='zscore'))", run.history)
+            f"training diverged at epoch {epoch + 1}, iteration {iteration}: {reason}, so "
+            f"it stopped (the model keeps its best weights so far); try a lower learning_rate "
+            f"(now {rate:g}), gradient_clip (e.g. 1.0), or scaling the inputs "
+            f"(SequenceInput(..., normalization='zscore'))", run.history, epoch=epoch + 1,
+            iteration=iteration, loss=loss, reason=reason)

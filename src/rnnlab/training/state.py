@@ -36,6 +36,7 @@ class RunState:
     best_weights: dict[str, np.ndarray] | None = field(default=None, repr=False)
     wait: int = 0                  # monitored values since the last improvement
     stop_reason: str = ""
+    initial_loss: float | None = None   # the loss when training began (divergence rule)
 
     def observe(self, value: float, epoch: int, weights: Any) -> bool:
         """Record a monitored loss; keep ``weights`` (a dict, or a function returning one) when
@@ -51,7 +52,7 @@ class RunState:
         return {"epoch": self.epoch, "iteration": self.iteration, "best_value": self.best_value,
                 "best_epoch": self.best_epoch, "wait": self.wait,
                 "stop_reason": self.stop_reason, "rng": self.rng.bit_generator.state,
-                "history": self.history.to_dict()}
+                "history": self.history.to_dict(), "initial_loss": self.initial_loss}
 
     def load_dict(self, state: dict[str, Any], best_weights: dict | None) -> None:
         self.epoch, self.iteration = state["epoch"], state["iteration"]
@@ -60,3 +61,5 @@ class RunState:
         self.rng.bit_generator.state = state["rng"]
         self.history = History.from_dict(state["history"])
         self.best_weights = best_weights
+        # Checkpoints written before the divergence rule lack it: measured again on resume.
+        self.initial_loss = state.get("initial_loss")

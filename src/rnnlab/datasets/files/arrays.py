@@ -31,11 +31,43 @@ from rnnlab.datasets.transforms.split import split_indices, take
 TASKS = ("classify", "regress", "sequence", "forecast")
 
 
-def _load(path: Any) -> dict[str, np.ndarray]:
+NPY_MAGIC = b"\x93NUMPY"
+ZIP_MAGIC = b"PK\x03\x04"
+
+
+def _what_else(data: bytes) -> str:
+    """A name for bytes that are neither .npy nor .npz, from their first bytes."""
+    if data[:1] == b"\x80" and data[1:2] in (b"\x02", b"\x03", b"\x04", b"\x05"):
+        return "holds a Python pickle, which rnnlab never unpickles"
+    if data[:64].isascii():
+        return "holds text, not NumPy arrays"
+    return "is not a NumPy file (it lacks the .npy and .npz signatures)"
+
+
+def read_numpy(path: Any) -> dict[str, np.ndarray]:
+    """The arrays of a ``.npy`` (key ``""``) or ``.npz`` file, never unpickling anything.
+
+    The format is decided by the file's first bytes (the ``.npy`` or zip signature), not its
+    name; anything else is refused as what it looks like, and an array of Python objects as
+    such — numpy's hint to load those with ``allow_pickle`` is never passed on.
+
+    Example:
+        >>> import os, tempfile
+        >>> path = os.path.join(tempfile.mkdtemp(), "junk.npy")
+        >>> _ = open(path, "wb").write(bytes(range(255, -1, -1)))
+        >>> try:
+        ...     read_numpy(path)
+        ... except DataError as error:
+        ...     print(str(error).split(": ", 1)[1][:59])
+        is not a NumPy file (it lacks the .npy and .npz signatures)
+    """
     where = str(path)
     data = read_bytes(path)
     if not data:
         raise DataError(f"{where}: the file is empty (0 bytes)")
+    if not data.startswith((NPY_MAGIC, ZIP_MAGIC)):
+        raise DataError(f"{where}: {_what_else(data)}; save arrays with np.save or np.savez")
+    kind = ".npy" if data.startswith(NPY_MAGIC) else ".npz"
     try:
         loaded = np.load(io.BytesIO(data), allow_pickle=False)
         if isinstance(loaded, np.ndarray):
@@ -43,13 +75,15 @@ def _load(path: Any) -> dict[str, np.ndarray]:
         with loaded:
             arrays = {key: loaded[key] for key in loaded.files}
     except ValueError as error:
-        if "allow_pickle" in str(error) or "Object arrays" in str(error):
-            raise DataError(f"{where}: holds Python objects, which rnnlab never unpickles; save "
-                            f"plain numeric arrays") from None
-        raise DataError(f"{where}: not a valid .npy/.npz file") from None
-    except Exception:  # zipfile, EOF, OS and format errors all mean "not a NumPy file"
-        raise DataError(f"{where}: not a valid .npy/.npz file") from None
-    if not arrays:
+        if "pickle" in str(error) or "Object arrays" in str(error):
+            raise DataError(f"{where}: holds Python objects, which rnnlab never unpickles (an "
+                            f"array of dtype object); save plain numeric arrays") from None
+        raise DataError(f"{where}: is a damaged {kind} file; save it again with "
+                        f"{'np.save' if kind == '.npy' else 'np.savez'}") from None
+    except Exception:  # zipfile, EOF and format errors all mean a damaged file
+        raise DataError(f"{where}: is a damaged {kind} file; save it again with "
+                        f"{'np.save' if kind == '.npy' else 'np.savez'}") from None
+    if kind == ".npz" and not arrays:
         raise DataError(f"{where}: the .npz file holds no arrays")
     return arrays
 
@@ -123,7 +157,7 @@ def load_arrays(path: Any, *, task: str | None = None, lookback: int = 24, horiz
         check_choice(owner, "task", task, TASKS)
     val_fraction = check_float(owner, "val_fraction", val_fraction, minimum=0.0, maximum=0.9)
     seed = check_int(owner, "seed", seed, minimum=0)
-    arrays = _load(path)
+    arrays = read_numpy(path)
     X, y, train_X = _pick(arrays, "x", ""), _pick(arrays, "y"), _pick(arrays, "x_train")
     if task == "forecast" or (train_X is None and y is None and len(arrays) == 1):
         series = X if X is not None else next(iter(arrays.values()))
