@@ -53,8 +53,14 @@ def test_the_reported_file_that_starts_with_0x80_loads(tmp_path):
     model = rnnlab.build("gru", input_size=2, hidden_size=32, output_size=1, task="regress",
                          num_layers=2, bidirectional=True, seed=10**12)
     path = tmp_path / "m.safetensors"
-    model.save(path)
-    assert path.read_bytes()[:2] == b"\x80\x07"
+    # The file started 80 07; the model's config has grown since (data_info), so pad
+    # the data description through the public save path until the first byte is 0x80 again.
+    for padding in range(256):   # the header is padded to 8 bytes: 32 low bytes in 256
+        model.data_info = {"note": "x" * padding}
+        model.save(path)
+        if path.read_bytes()[0] == 0x80:
+            break
+    assert path.read_bytes()[:1] == b"\x80"
     X = np.random.default_rng(0).standard_normal((3, 4, 2))
     np.testing.assert_array_equal(rnnlab.load(path).predict(X), model.predict(X))
 
