@@ -157,3 +157,16 @@ def test_every_row_states_its_source_table_definition_and_check(row) -> None:
     assert row.source and row.table.startswith("Table") and row.definition and row.checked
     assert row.figures and all(f.text for f in row.figures)
     assert ("success" == row.measure) == all(f.value is None for f in row.figures)
+
+
+def test_a_published_failure_is_matched_within_a_factor_two_either_way() -> None:
+    copy = published("bai18-copy-1000")
+
+    def rows(loss: float) -> list[dict]:
+        return [_row("copy_bai18", cell, s, loss * (1 + 0.01 * s), metric="cross_entropy",
+                     length=1000) for cell in ("lstm", "gru", "rnn") for s in range(3)]
+
+    assert decide(copy, collect(rows(0.0204), "copy_bai18", 1000)).status == REPRODUCED
+    # Far worse than the memoryless strategy: not the paper's "converged to predicting zeros".
+    worse = decide(copy, collect(rows(0.09), "copy_bai18", 1000))
+    assert worse.status == NOT_REPRODUCED and worse.cells[0].at_level is False

@@ -97,9 +97,13 @@ class Published:
         return f"{short} {self.table} · {self.definition.split(':')[0]}"
 
 
-_HS_ONLINE = ("on-line gradient descent (one sequence per update), the 1997 LSTM: memory "
-              "blocks without forget gates, sigmoid gates, negative input-gate biases; here: "
-              "mini-batches, Adam, and today's LSTM with a forget gate (bias 1)")
+_HS_ONLINE = ("the paper: on-line gradient descent (one sequence per update) on the 1997 "
+              "LSTM — memory blocks without forget gates (the cell never decays) and gate "
+              "biases that start negative (input gates −3, −6 for adding, −2, −4 (, −6) for "
+              "temporal order, so distractors do not enter the cells; output gates −1, −2, −3 "
+              "for Reber); here: mini-batches of 32, Adam, "
+              "and today's LSTM (forget gate, bias 1; input gates half open), GRU and RNN with "
+              "rnnlab's shared initialisation")
 
 
 def _hs_adding(length: int, sequences: float, wrong: str, extra: str = "") -> Published:

@@ -125,8 +125,8 @@ database(s) alone — do not edit by hand; rerun the command. Each verdict follo
 
 - **reproduced** — every ordering the paper shows holds on our seeds (paired t-test, p < 0.05)
   and every cell the paper ran is at the paper's level (a score within a factor of 2 of the
-  published error, better counting for a published success and worse for a published failure;
-  a success rate not significantly below the paper's, by a binomial test);
+  published error either way, or better than a published success; a success rate not
+  significantly below the paper's, by a binomial test);
 - **not reproduced at this budget** — short of that, with our budget against theirs and the
   differences of budget, scale and protocol that may explain it;
 - **contradicted** — our ordering is significantly the opposite of the paper's;
@@ -141,13 +141,34 @@ Intervals are means ± t₀.₉₇₅,ₙ₋₁·s/√n over seeds. Skill: 1 −
 """
 
 
-def render(sources: list[str], rows: list[dict[str, Any]]) -> str:
-    """The whole ``docs/reproductions.md`` for the runs ``rows`` (from ``sources``)."""
+def study_line(database: str | os.PathLike) -> str:
+    """One line on the study a database holds: its name, seeds and shared settings."""
+    from rnnlab.study.config import budget_text
+
+    with open_store(database, create=False) as store:
+        config = store.study_config() or {}
+    if not config:
+        return f"- `{database}`"
+    seeds = config.get("seeds") or []
+    return (f"- `{database}`: {config.get('name', 'a study')}; seeds "
+            f"{', '.join(map(str, seeds))}; "
+            f"{budget_text(config.get('epochs'), config.get('steps'), config.get('seconds'))} "
+            f"per run, batch {config.get('batch_size')}, {config.get('optimizer')} at "
+            f"{config.get('learning_rate')}, hidden size {config.get('hidden_size')} "
+            f"(matched by {config.get('match')})")
+
+
+def render(sources: list[str], rows: list[dict[str, Any]],
+           studies: list[str] | None = None) -> str:
+    """The whole ``docs/reproductions.md`` for the runs ``rows`` (from ``sources``);
+    ``studies`` are lines describing the studies read (:func:`study_line`)."""
     found = verdicts(rows, PUBLISHED)
     counts = {status: sum(1 for v in found if v.status == status)
               for status in (REPRODUCED, NOT_REPRODUCED, CONTRADICTED, NOT_RUN)}
-    parts = [HEADER.format(sources=" ".join(sources)),
-             f"{len(rows)} finished runs. Verdicts: " + ", ".join(
+    parts = [HEADER.format(sources=" ".join(sources))]
+    if studies:
+        parts += ["Studies read:", "", *studies, ""]
+    parts += [f"{len(rows)} finished runs. Verdicts: " + ", ".join(
                  f"{count} {status}" for status, count in counts.items()) + ".", "",
              "| published row | verdict | budget |", "| --- | --- | --- |"]
     parts += [f"| {v.row.title} | {v.status} | {v.budget} |" for v in found]
@@ -172,6 +193,7 @@ def write_docs(paths: list[str | os.PathLike], out: str | os.PathLike) -> Path:
     target = Path(out)
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(target.name + ".tmp")
-    temporary.write_text(render([str(p) for p in paths], rows), encoding="utf-8")
+    text = render([str(p) for p in paths], rows, [study_line(d) for d in found])
+    temporary.write_text(text, encoding="utf-8")
     os.replace(temporary, target)
     return target

@@ -187,7 +187,8 @@ class SuccessCheck(Callback):
     training when it holds (as the paper does); :meth:`summary` says whether and when.
 
     ``check`` is the ``(X, y)`` the rule is tested on; ``n_train`` and ``batch_size`` let the
-    callback count training sequences exactly (an epoch's last batch may be short).
+    callback count training sequences: exactly at each epoch's end, and to within one batch
+    inside an epoch (an epoch has one short batch, which length bucketing may put anywhere).
     """
 
     def __init__(self, criterion: Criterion, check: tuple[Any, Any], n_train: int,
