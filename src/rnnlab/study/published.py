@@ -128,6 +128,46 @@ def _hs_adding(length: int, sequences: float, wrong: str, extra: str = "") -> Pu
         checked=HS97_CHECKED)
 
 
+def _hs_order(task: str, definition: str, model: str, weights: int, sequences: int,
+              trials: int, wrong: str) -> Published:
+    return Published(
+        key=f"hs97-order-{task}", source=HS97, table="Table 9", task=f"temporal_order_{task}",
+        length=100,
+        definition=f"temporal order {task}: {definition}; right when every output's |error| < "
+                   f"0.3",
+        measure="success",
+        figures=(Figure("lstm", model, f"success after {sequences:,} sequences, mean of "
+                                       f"{trials} trials; {wrong} of 2,560 test sequences wrong",
+                        success_rate=(1.0, 1.0), sequences=(sequences, sequences),
+                        trials=trials, parameters=weights),),
+        budget=f"until the stopping criterion: {sequences:,} training sequences on average",
+        budget_sequences=sequences,
+        protocol=_HS_ONLINE + "; stopping rule: mean training error < 0.1 and the 2,000 most "
+                              "recent sequences right (never more than 3 wrong test sequences).",
+        checked=HS97_CHECKED)
+
+
+def _bai_cells(texts: tuple[str, str, str], values: tuple[float, float, float],
+               parameters: int) -> tuple[Figure, ...]:
+    """The LSTM, GRU and vanilla RNN figures of one Table 1 row of Bai et al. 2018."""
+    size = f"≈ {parameters // 1000}K parameters"
+    return tuple(Figure(cell, f"{name}, {size}", text, value=value, parameters=parameters)
+                 for cell, name, text, value in zip(("lstm", "gru", "rnn"),
+                                                    ("LSTM", "GRU", "vanilla RNN"), texts,
+                                                    values, strict=True))
+
+
+def _bai_mnist(key: str, task: str, definition: str, texts: tuple[str, str, str],
+               values: tuple[float, float, float], stand_in: str) -> Published:
+    return Published(
+        key=key, source=BAI18, table="Table 1", task=task, length=None, definition=definition,
+        measure="accuracy", figures=_bai_cells(texts, values, 70_000),
+        budget="10 epochs of the 60,000 training images (Section 5.2)",
+        budget_sequences=600_000,
+        protocol="grid-searched per cell at ≈ 70K parameters, one run per cell",
+        checked=BAI18_CHECKED, stand_in=stand_in)
+
+
 PUBLISHED: tuple[Published, ...] = (
     Published(
         key="hs97-reber", source=HS97, table="Table 1", task="reber_hs97", length=None,
@@ -156,46 +196,18 @@ PUBLISHED: tuple[Published, ...] = (
     _hs_adding(100, 74_000, "1"),
     _hs_adding(500, 209_000, "0"),
     _hs_adding(1000, 853_000, "1", "; 370,000–2,020,000 across trials"),
-    Published(
-        key="hs97-order-6a", source=HS97, table="Table 9", task="temporal_order_6a",
-        length=100,
-        definition="temporal order 6a: E, a/b/c/d, X or Y at steps 10–20 and 50–60, trigger B; "
-                   "lengths 100–110; 4 classes; right when every output's |error| < 0.3",
-        measure="success",
-        figures=(Figure("lstm", "LSTM, 2 blocks of size 2 (156 weights), lr 0.5",
-                        "success after 31,390 sequences, mean of 20 trials; 1 of 2,560 test "
-                        "sequences wrong", success_rate=(1.0, 1.0), sequences=(31390, 31390),
-                        trials=20, parameters=156),),
-        budget="until the stopping criterion: 31,390 training sequences on average",
-        budget_sequences=31_390,
-        protocol=_HS_ONLINE + "; stopping rule: mean training error < 0.1 and the 2,000 most "
-                              "recent sequences right (never more than 3 wrong test sequences).",
-        checked=HS97_CHECKED),
-    Published(
-        key="hs97-order-6b", source=HS97, table="Table 9", task="temporal_order_6b",
-        length=100,
-        definition="temporal order 6b: three X/Y at steps 10–20, 33–43 and 66–76; lengths "
-                   "100–110; 8 classes; right when every output's |error| < 0.3",
-        measure="success",
-        figures=(Figure("lstm", "LSTM, 3 blocks of size 2 (308 weights), lr 0.1",
-                        "success after 571,100 sequences, mean of 10 trials; 2 of 2,560 test "
-                        "sequences wrong", success_rate=(1.0, 1.0),
-                        sequences=(571_100, 571_100), trials=10, parameters=308),),
-        budget="until the stopping criterion: 571,100 training sequences on average",
-        budget_sequences=571_100,
-        protocol=_HS_ONLINE + "; stopping rule as in 6a.",
-        checked=HS97_CHECKED),
+    _hs_order("6a", "E, a/b/c/d, X or Y at steps 10–20 and 50–60, trigger B; lengths 100–110; "
+                    "4 classes", "LSTM, 2 blocks of size 2 (156 weights), lr 0.5", 156, 31_390,
+              20, "1"),
+    _hs_order("6b", "three X/Y at steps 10–20, 33–43 and 66–76; lengths 100–110; 8 classes",
+              "LSTM, 3 blocks of size 2 (308 weights), lr 0.1", 308, 571_100, 10, "2"),
     Published(
         key="bai18-adding-600", source=BAI18, table="Table 1", task="adding_bai18", length=600,
         definition="adding T=600: values U[0, 1], two marked anywhere; test MSE of the sum "
                    "(predicting 1 scores about 0.1767, the paper; 1/6 exactly)",
         measure="mse",
-        figures=(Figure("lstm", "LSTM, ≈ 70K parameters", "test MSE 0.164", value=0.164,
-                        parameters=70_000),
-                 Figure("gru", "GRU, ≈ 70K parameters", "test MSE 5.3e-5", value=5.3e-5,
-                        parameters=70_000),
-                 Figure("rnn", "vanilla RNN, ≈ 70K parameters", "test MSE 0.177", value=0.177,
-                        parameters=70_000)),
+        figures=_bai_cells(("test MSE 0.164", "test MSE 5.3e-5", "test MSE 0.177"),
+                           (0.164, 5.3e-5, 0.177), 70_000),
         budget="not stated in the text; Figure 2 shows 7,000 iterations (the authors' TCN "
                "script: 50,000 training sequences, batch 32, 10 epochs)",
         protocol="each recurrent model grid-searched (optimiser, learning rate, gradient "
@@ -208,47 +220,19 @@ PUBLISHED: tuple[Published, ...] = (
                    "cross-entropy over all T + 20 steps (memoryless: 10·ln 8/(T + 20) = "
                    "0.0204)",
         measure="loss",
-        figures=(Figure("lstm", "LSTM, ≈ 16K parameters", "loss 0.0204", value=0.0204,
-                        parameters=16_000),
-                 Figure("gru", "GRU, ≈ 16K parameters", "loss 0.0197", value=0.0197,
-                        parameters=16_000),
-                 Figure("rnn", "vanilla RNN, ≈ 16K parameters", "loss 0.0202", value=0.0202,
-                        parameters=16_000)),
+        figures=_bai_cells(("loss 0.0204", "loss 0.0197", "loss 0.0202"),
+                           (0.0204, 0.0197, 0.0202), 16_000),
         budget="not stated in the text; Figure 4 shows 3,000 iterations (the authors' TCN "
                "script: 10,000 training sequences, batch 32, up to 50 epochs)",
         protocol="grid-searched per cell at ≈ 16K parameters, one run per cell (the text: the "
                  "LSTM and GRU \"converge to the same loss as predicting all zeros\")",
         checked=BAI18_CHECKED),
-    Published(
-        key="bai18-smnist", source=BAI18, table="Table 1", task="mnist_sequential",
-        length=None,
-        definition="sequential MNIST: 28 × 28 images one pixel per step (784 steps); test "
-                   "accuracy",
-        measure="accuracy",
-        figures=(Figure("lstm", "LSTM, ≈ 70K parameters", "87.2 %", value=0.872,
-                        parameters=70_000),
-                 Figure("gru", "GRU, ≈ 70K parameters", "96.2 %", value=0.962,
-                        parameters=70_000),
-                 Figure("rnn", "vanilla RNN, ≈ 70K parameters", "21.5 %", value=0.215,
-                        parameters=70_000)),
-        budget="10 epochs of the 60,000 training images (Section 5.2)",
-        budget_sequences=600_000,
-        protocol="grid-searched per cell at ≈ 70K parameters, one run per cell",
-        checked=BAI18_CHECKED, stand_in="digits_sequential"),
-    Published(
-        key="bai18-pmnist", source=BAI18, table="Table 1", task="mnist_permuted", length=None,
-        definition="permuted MNIST: the 784 pixels in one fixed random order; test accuracy",
-        measure="accuracy",
-        figures=(Figure("lstm", "LSTM, ≈ 70K parameters", "85.7 %", value=0.857,
-                        parameters=70_000),
-                 Figure("gru", "GRU, ≈ 70K parameters", "87.3 %", value=0.873,
-                        parameters=70_000),
-                 Figure("rnn", "vanilla RNN, ≈ 70K parameters", "25.3 %", value=0.253,
-                        parameters=70_000)),
-        budget="10 epochs of the 60,000 training images (Section 5.2)",
-        budget_sequences=600_000,
-        protocol="grid-searched per cell at ≈ 70K parameters, one run per cell",
-        checked=BAI18_CHECKED, stand_in="digits_permuted"),
+    _bai_mnist("bai18-smnist", "mnist_sequential",
+               "sequential MNIST: 28 × 28 images one pixel per step (784 steps); test accuracy",
+               ("87.2 %", "96.2 %", "21.5 %"), (0.872, 0.962, 0.215), "digits_sequential"),
+    _bai_mnist("bai18-pmnist", "mnist_permuted",
+               "permuted MNIST: the 784 pixels in one fixed random order; test accuracy",
+               ("85.7 %", "87.3 %", "25.3 %"), (0.857, 0.873, 0.253), "digits_permuted"),
 )
 
 
