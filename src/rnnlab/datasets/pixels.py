@@ -169,8 +169,8 @@ def read_mnist(path: str | Path | None = None) -> dict[str, np.ndarray]:
             if found[key] is None:
                 raise DataNotFoundError(f"mnist: {source} has no {stem} (or {stem}.gz); put the "
                                         f"four MNIST IDX files or mnist.npz there")
-        arrays = {key: _read_idx(path, 3 if key.startswith("x") else 1)
-                  for key, path in found.items()}
+        arrays = {key: _read_idx(file, 3 if key.startswith("x") else 1)
+                  for key, file in found.items()}
     else:
         raise DataNotFoundError(f"mnist: {source} does not exist; pass path=<folder with the "
                                 f"MNIST IDX files or mnist.npz> (rnnlab does not download MNIST)")

@@ -57,10 +57,6 @@ def relevant(rows: list[dict[str, Any]]) -> tuple[Published, ...]:
     return tuple(p for p in PUBLISHED if p.source in sources)
 
 
-def _ours(verdict: Verdict, cell: str) -> str:
-    return next((line.ours for line in verdict.cells if line.cell == cell), "not run")
-
-
 def reproduction_table(rows: list[dict[str, Any]]) -> Table | None:
     """The report's section: one line per published row and cell, the verdict on the first.
 

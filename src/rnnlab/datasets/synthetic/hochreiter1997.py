@@ -253,8 +253,8 @@ def _pairs(strings: list[np.ndarray]) -> tuple[list, list]:
 @register("reber_hs97", kind="synthetic", task="sequence",
           summary="embedded Reber grammar as in H&S 1997: 256 training strings, unseen test "
                   "strings")
-def reber_hs97(*, strings: int = 256, n_train: int = 256, n_val: int = 256, n_test: int = 256,
-               seed: int = 0) -> Dataset:
+def reber_hs97(*, strings: int | None = None, n_train: int = 256, n_val: int = 256,
+               n_test: int = 256, seed: int = 0) -> Dataset:
     """Embedded Reber grammar of H&S 1997, Experiment 1 (Table 1): a fixed training set of
     ``strings`` strings; validation and test strings are drawn anew and never repeat one of
     the training strings (the paper: "sequences already used in the training set are not used
@@ -262,9 +262,9 @@ def reber_hs97(*, strings: int = 256, n_train: int = 256, n_val: int = 256, n_te
 
     The paper picks its training exemplars at random from the 256 training strings, so a
     training epoch here is ``n_train`` presentations of them: the training split cycles through
-    the ``strings`` distinct strings (which are its first ``strings`` rows, see
-    ``info["training_strings"]``), each appearing ``n_train / strings`` times, shuffled by
-    training.
+    the ``strings`` drawn strings (``None``: as many as ``n_train``; they are its first
+    ``strings`` rows, see ``info["training_strings"]``), each appearing ``n_train / strings``
+    times, shuffled by training.
 
     The paper scores a string as right when at every step the output units of the possible
     next symbols are the most active ones (:mod:`rnnlab.study.success`); the long-lag part is
@@ -277,8 +277,10 @@ def reber_hs97(*, strings: int = 256, n_train: int = 256, n_val: int = 256, n_te
         >>> len(ds.train[0]), ds.info["training_strings"], ds.classes[:3]
         (24, 8, ['B', 'T', 'P'])
     """
-    strings = check_int("reber_hs97", "strings", strings, minimum=1)
-    sizes = [check_int("reber_hs97", "n_train", n_train, minimum=strings),
+    n_train = check_int("reber_hs97", "n_train", n_train, minimum=1)
+    strings = n_train if strings is None else check_int("reber_hs97", "strings", strings,
+                                                        minimum=1, maximum=n_train)
+    sizes = [n_train,
              check_int("reber_hs97", "n_val", n_val, minimum=0),
              check_int("reber_hs97", "n_test", n_test, minimum=0)]
     seed = check_int("reber_hs97", "seed", seed, minimum=0)
