@@ -11,7 +11,8 @@ so the paper scale is three studies, each in its own folder under ``--out``.
 
 Budgets are set per task through the training-set size: every task of a study trains for the
 same number of epochs, so a task's training sequences are ``epochs × n_train``. For H&S the
-budget is a few times the paper's mean sequences until success (the runs stop at success).
+budget is about the paper's mean sequences until success at laptop scale and two to three times
+it at paper scale (runs stop where the paper's criterion holds).
 
 The cost of a plan (:func:`plan`) is a model, not a measurement of the run: seconds per
 optimiser step = time steps per sequence × a per-time-step cost for a batch of 32, measured for
@@ -183,8 +184,18 @@ class Plan:
         return sum(r.seconds_gpu for r in self.runs) / 3600
 
     def text(self) -> str:
-        """The stated cost: runs × steps, hours on this machine, a rough GPU figure."""
+        """The run list by task and cell, and the stated cost: runs × steps, hours on this
+        machine, a rough GPU figure."""
         lines = []
+        groups: dict[tuple, list[PlannedRun]] = {}
+        for r in self.runs:
+            groups.setdefault((r.part, r.run.task, r.run.length, r.run.cell), []).append(r)
+        for (part, task, length, cell), mine in groups.items():
+            first = mine[0]
+            lines.append(f"  {part} · {task}" + (f" T={length}" if length else "")
+                         + f" · {cell} H={first.run.hidden_size} "
+                           f"({first.run.expected_parameters:,} parameters) · {len(mine)} seeds "
+                           f"× {first.steps:,} steps of {first.run.batch_size} sequences")
         for part in dict.fromkeys(r.part for r in self.runs):
             mine = [r for r in self.runs if r.part == part]
             tasks = dict.fromkeys((r.run.task, r.run.length) for r in mine)
