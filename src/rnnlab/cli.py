@@ -2,8 +2,9 @@
 
 Commands: ``datasets`` (the built-in datasets), ``train``, ``evaluate``, ``predict``,
 ``generate`` (sample text from a character or word model), ``compare`` (run a fair RNN/LSTM/GRU
-study), ``report`` (re-render a study's report from its results database), ``inspect`` (gate
-traces) and ``export`` (ONNX, Keras layout).
+study), ``report`` (re-render a study's report from its results database), ``reproductions``
+(the classic papers' numbers beside ours), ``inspect`` (gate traces) and ``export`` (ONNX,
+Keras layout).
 Every command follows the same conventions:
 
 * bad input → one line ``rnnlab: <what was wrong>`` on stderr and exit code 2, never a traceback
@@ -124,14 +125,27 @@ def compare(
         "--address", help="Ray cluster address (with --executor ray).")] = None,
     progress: Annotated[bool, typer.Option(
         "--progress/--no-progress", help="Live progress.")] = True,
+    scale: Annotated[str | None, typer.Option(
+        "--scale", help="With --suite classic: laptop (default) or paper — the papers' sizes, "
+                        "three studies under --out (cost: rnnlab reproductions --plan paper)."
+                        )] = None,
 ) -> None:
     """Compare RNN, LSTM and GRU fairly (same parameter budget, seeds, data order) and write a
     report that says which to use and why. Rerun the same command to resume."""
     from rich.console import Console
 
     from rnnlab.commands.common import CommandInterrupted
+    from rnnlab.commands.reproductions_cmd import check_scale, compare_paper_scale
     from rnnlab.study import build_config, run_study
 
+    fixed = {"task": task, "data": data, "cells": cells, "lengths": lengths, "seeds": seeds,
+             "match": match, "hidden_size": hidden_size, "epochs": epochs, "steps": steps,
+             "seconds": seconds, "learning_rate": learning_rate, "batch_size": batch_size,
+             "optimizer": optimizer, "threshold": threshold, "param": param}
+    if check_scale(suite, scale, fixed):
+        compare_paper_scale(out, workers=workers, executor=executor, address=address,
+                            progress=progress)
+        return
     tasks = [name for item in task or [] for name in _split(item) or []]
     config = build_config(tasks=tasks or None, data=data, data_task=data_task,
                           cells=_split(cells), lengths=_ints(lengths, "lengths"), seeds=seeds,
@@ -164,6 +178,25 @@ def report(
     console = Console()
     result = render_report(database, out)
     _print_summary(console, result)
+
+
+@app.command("reproductions", epilog="Examples:\n\n  rnnlab reproductions classic --out "
+                                     "docs/reproductions.md\n\n  rnnlab reproductions --plan "
+                                     "paper\n")
+def reproductions(
+    studies: Annotated[list[Path] | None, typer.Argument(
+        help="Study folders or results.sqlite files (a folder of study folders works too).")
+    ] = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="The page to write.")] = Path(
+        "docs/reproductions.md"),
+    plan: Annotated[str | None, typer.Option(
+        "--plan", help="Print the run list and stated cost of the classic suite at this scale "
+                       "(laptop or paper) instead, without running anything.")] = None,
+) -> None:
+    """The classic papers' numbers beside ours, with a computed verdict per row."""
+    from rnnlab.commands.reproductions_cmd import reproductions_command
+
+    reproductions_command(list(studies or []), out, plan)
 
 
 @app.command("inspect", epilog="Example:\n\n  rnnlab inspect model.safetensors test.npz --out "

@@ -7,14 +7,19 @@ import pytest
 from rnnlab import datasets
 from rnnlab.datasets import DataError, describe, load, names, spec, takes_length
 
-SYNTHETIC = ["adding", "copy", "mackey_glass", "reber", "recall", "sine", "temporal_order"]
+SYNTHETIC = ["adding", "adding_bai18", "adding_hs97", "copy", "copy_bai18", "mackey_glass",
+             "reber", "reber_hs97", "recall", "sine", "temporal_order", "temporal_order_6a",
+             "temporal_order_6b"]
 
 
 def test_names_cover_every_kind() -> None:
     assert names("synthetic") == SYNTHETIC
-    assert names("real") == ["airline", "digits", "japanese_vowels", "sunspots"]
+    assert names("real") == ["airline", "digits", "digits_permuted", "digits_sequential",
+                             "japanese_vowels", "sunspots"]
     assert names("text") == ["movie_reviews", "polarity", "shakespeare"]
-    assert names() == sorted(names("synthetic") + names("real") + names("text"))
+    assert names("files") == ["mnist_permuted", "mnist_sequential"]
+    assert names() == sorted(names("synthetic") + names("real") + names("text")
+                             + names("files"))
 
 
 def test_every_name_has_a_description_and_spec() -> None:
@@ -26,14 +31,16 @@ def test_every_name_has_a_description_and_spec() -> None:
 
 
 def test_takes_length_marks_the_sweepable_tasks() -> None:
-    assert all(takes_length(name) for name in SYNTHETIC)
+    # H&S 1997's Reber set has no length to sweep: the grammar sets it.
+    assert all(takes_length(name) for name in SYNTHETIC if name != "reber_hs97")
+    assert not takes_length("reber_hs97")
     assert takes_length("shakespeare")
     assert not any(takes_length(name) for name in ("digits", "airline", "polarity"))
 
 
 def test_unknown_name_lists_the_valid_ones() -> None:
     with pytest.raises(DataError, match=r"unknown dataset 'addng' \(did you mean 'adding'\?\)"
-                                         r".*known datasets: adding, airline"):
+                                         r".*known datasets: adding, adding_bai18"):
         load("addng")
 
 

@@ -23,7 +23,8 @@ def datasets_command(name: str | None = None) -> None:
             length = entry.defaults.get("length", "–")
             table.add_row(entry_name, entry.kind, entry.task,
                           "varies" if length is None else str(length),
-                          "yes" if datasets.available_offline(entry_name) else "download",
+                          "yes" if datasets.available_offline(entry_name) else
+                          "download" if entry.kind == "text" else "needs your files",
                           entry.summary)
         out.print(table)
         return
@@ -38,7 +39,9 @@ def datasets_command(name: str | None = None) -> None:
     table.add_row("kind", entry.kind)
     table.add_row("takes length", "yes" if entry.takes_length else "no")
     table.add_row("offline", "yes" if datasets.available_offline(name) else
-                  "no — downloaded once on first use (or put the file in $RNNLAB_DATA)")
+                  "no — downloaded once on first use (or put the file in $RNNLAB_DATA)"
+                  if entry.kind == "text" else
+                  "no — reads only your own files (-p path=…, or $RNNLAB_DATA)")
     for key, value in entry.defaults.items():
         table.add_row(f"  -p {key}=", repr(value))
     info = _info(name, entry)

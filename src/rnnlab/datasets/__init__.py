@@ -10,9 +10,14 @@ What exists — :func:`names`, :func:`describe`, :func:`takes_length`, :func:`sp
 :func:`available_offline`:
 
 * synthetic long-time-lag tasks with a ``length`` knob and a stated baseline: ``adding``,
-  ``copy``, ``reber``, ``temporal_order``, ``recall``, ``sine``, ``mackey_glass``;
+  ``copy``, ``reber``, ``temporal_order``, ``recall``, ``sine``, ``mackey_glass``, and the
+  classic papers' own definitions: ``adding_hs97``, ``reber_hs97``, ``temporal_order_6a``,
+  ``temporal_order_6b`` (Hochreiter & Schmidhuber 1997), ``adding_bai18``, ``copy_bai18``
+  (Bai, Kolter & Koltun 2018);
 * real data that needs no network: ``digits``, ``sunspots``, ``airline``,
-  ``japanese_vowels``;
+  ``japanese_vowels``, and digits pixel by pixel (``digits_sequential``, ``digits_permuted``,
+  a small stand-in for sequential MNIST);
+* MNIST pixel by pixel from your own files (``mnist_sequential``, ``mnist_permuted``);
 * text corpora read from ``$RNNLAB_DATA`` or downloaded once with a checksum:
   ``shakespeare``, ``polarity``, ``movie_reviews``.
 
@@ -26,7 +31,7 @@ list of ``(time, features)`` arrays when lengths differ; text X holds int64 toke
 -1 = no target). Bad input raises :class:`DataError` (a ``ValueError``) in one sentence.
 """
 
-from rnnlab.datasets import corpora, real, synthetic  # noqa: F401  (registers the datasets)
+from rnnlab.datasets import corpora, pixels, real, synthetic  # noqa: F401  (registers them)
 from rnnlab.datasets.dataset import Dataset
 from rnnlab.datasets.errors import DataError, DataNotFoundError
 from rnnlab.datasets.files import (

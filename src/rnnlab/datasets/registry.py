@@ -16,7 +16,7 @@ from typing import Any
 from rnnlab.datasets.dataset import TASKS, Dataset
 from rnnlab.datasets.errors import DataError
 
-KINDS = ("synthetic", "real", "text")
+KINDS = ("synthetic", "real", "text", "files")
 
 
 @dataclass(frozen=True)
@@ -25,12 +25,14 @@ class DatasetSpec:
 
     Attributes:
         name: the name ``load`` takes.
-        kind: ``"synthetic"`` (generated), ``"real"`` (ships with rnnlab or scikit-learn) or
-            ``"text"`` (a corpus read from ``$RNNLAB_DATA`` or downloaded once).
+        kind: ``"synthetic"`` (generated), ``"real"`` (ships with rnnlab or scikit-learn),
+            ``"text"`` (a corpus read from ``$RNNLAB_DATA`` or downloaded once) or ``"files"``
+            (read only from files the user has, e.g. MNIST; never downloaded).
         task: ``"classify"``, ``"regress"`` or ``"sequence"``.
         summary: one line for ``rnnlab datasets``.
         defaults: every parameter and its default value.
         builder: the function that makes the dataset.
+        available: for ``"files"`` datasets, a function telling whether the files are here.
 
     Example:
         >>> from rnnlab.datasets import spec
@@ -44,6 +46,7 @@ class DatasetSpec:
     summary: str
     builder: Callable[..., Dataset] = field(repr=False)
     defaults: dict[str, Any] = field(default_factory=dict)
+    available: Callable[[], bool] | None = field(default=None, repr=False)
 
     @property
     def takes_length(self) -> bool:
@@ -54,7 +57,8 @@ class DatasetSpec:
 _REGISTRY: dict[str, DatasetSpec] = {}
 
 
-def register(name: str, *, kind: str, task: str, summary: str) -> Callable:
+def register(name: str, *, kind: str, task: str, summary: str,
+             available: Callable[[], bool] | None = None) -> Callable:
     """Decorator adding a dataset builder to the catalogue under ``name``."""
     if kind not in KINDS or task not in TASKS:
         raise ValueError(f"register({name!r}): bad kind {kind!r} or task {task!r}")
@@ -65,7 +69,7 @@ def register(name: str, *, kind: str, task: str, summary: str) -> Callable:
             if parameter.kind is not inspect.Parameter.KEYWORD_ONLY:
                 raise TypeError(f"{builder.__name__}: dataset parameters must be keyword-only")
             defaults[parameter.name] = parameter.default
-        _REGISTRY[name] = DatasetSpec(name, kind, task, summary, builder, defaults)
+        _REGISTRY[name] = DatasetSpec(name, kind, task, summary, builder, defaults, available)
         return builder
 
     return decorate
@@ -76,8 +80,8 @@ def names(kind: str | None = None) -> list[str]:
 
     Example:
         >>> from rnnlab.datasets import names
-        >>> names("synthetic")
-        ['adding', 'copy', 'mackey_glass', 'reber', 'recall', 'sine', 'temporal_order']
+        >>> names("synthetic")[:4]
+        ['adding', 'adding_bai18', 'adding_hs97', 'copy']
     """
     if kind is not None and kind not in KINDS:
         raise DataError(f"kind must be one of {', '.join(KINDS)}, got {kind!r}")
@@ -113,14 +117,18 @@ def takes_length(name: str) -> bool:
 
 def available_offline(name: str) -> bool:
     """True when dataset ``name`` can be built now without the network: always for generated
-    and bundled data; for a text corpus, when its file is in ``$RNNLAB_DATA`` or the cache.
+    and bundled data; for a text corpus, when its file is in ``$RNNLAB_DATA`` or the cache; for
+    data read from the user's files (MNIST), when they are in ``$RNNLAB_DATA``.
 
     Example:
         >>> from rnnlab.datasets import available_offline
         >>> available_offline("japanese_vowels")
         True
     """
-    if spec(name).kind != "text":
+    entry = spec(name)
+    if entry.kind == "files":
+        return entry.available is not None and entry.available()
+    if entry.kind != "text":
         return True
     from rnnlab.datasets.fetch import locate  # the text corpora are the only downloads
 

@@ -21,6 +21,7 @@ from rnnlab.study.data import load_dataset, sizes_of
 from rnnlab.study.grid import RunConfig
 from rnnlab.study.measurements import gradient_flow, latency_per_step, noisy_inputs
 from rnnlab.study.metrics import choose_metric, score_from_evaluation, skill
+from rnnlab.study.success import success_check
 from rnnlab.training.callbacks import Callback
 
 #: Embedding width used when the task's input is token ids.
@@ -140,10 +141,16 @@ def execute(run_fields: dict[str, Any],
     callbacks: list[Any] = [record]
     if run.steps is not None or run.seconds is not None:
         callbacks.insert(0, BudgetStop(run.steps, run.seconds))
+    # The paper's success criterion, where the task has one (it also stops training there).
+    check = success_check(run.task, dataset, run.batch_size) if run.file is None else None
+    if check is not None:
+        callbacks.append(check)
     history = rnnlab.train(model, X, y, options, callbacks=callbacks)
     if history.stop_reason == "interrupted":
         # rnnlab.train keeps a Ctrl-C'd model for a user; for a study the run is unfinished.
         raise KeyboardInterrupt
+    if check is not None:
+        extra["success"] = check.summary(model, dataset.test)
 
     test_score = score_from_evaluation(model.evaluate(X_test, y_test), metric)
     val_score = score_from_evaluation(model.evaluate(X_val, y_val), metric)

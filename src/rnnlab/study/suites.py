@@ -6,14 +6,14 @@ problem all three cells solve short sequences, while at a long lag the gated cel
 learned-nothing baseline and the vanilla RNN does not. The verdict is *measured*; nothing here
 states it.
 
-``classic`` reruns the long-time-lag experiments of Hochreiter & Schmidhuber (1997) and the
-adding/copy tasks of later work at a laptop budget, and prints the published reference figures
-(:data:`REFERENCES`) beside ours with their sources.
+``classic`` reruns the experiments of Hochreiter & Schmidhuber (1997) and Bai, Kolter & Koltun
+(2018) with the papers' own task definitions and success criteria, at a laptop budget (or, as
+three studies run by ``--scale paper``, at the papers' sizes); the report sets each published figure
+(:mod:`rnnlab.study.published`) beside ours with a computed verdict
+(:mod:`rnnlab.study.reproduction`). Its sizing lives in :mod:`rnnlab.study.classic`.
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 from rnnlab.study.config import StudyConfig, TaskSpec
 from rnnlab.study.errors import StudyError
@@ -41,18 +41,16 @@ def standard() -> StudyConfig:
 
 
 def classic() -> StudyConfig:
-    """Embedded Reber, adding, temporal order (H&S 1997) and copy (Arjovsky et al. 2016)."""
-    return StudyConfig(
-        name="classic long-time-lag experiments",
-        tasks=(TaskSpec("reber", None, {"n_train": 1000}),
-               TaskSpec("adding", (100,), {"n_train": 2000, "n_test": 500}),
-               TaskSpec("temporal_order", (100,), {"n_train": 2000, "n_test": 500}),
-               TaskSpec("copy", (20,), {"n_train": 2000, "n_test": 500})),
-        seeds=(0, 1, 2), hidden_size=32, epochs=30, learning_rate=0.005)
+    """H&S 1997 and Bai et al. 2018 as the papers define them, sized for ~30 minutes on a quiet
+    2-core machine (see :func:`rnnlab.study.classic.laptop`)."""
+    from rnnlab.study.classic import laptop
+
+    return laptop()
 
 
 def suite(name: str) -> StudyConfig:
-    """The named suite's configuration.
+    """The named suite's configuration (the paper-scale classic suite is several studies:
+    :func:`rnnlab.study.classic.paper_parts`).
 
     Example:
         >>> suite("quick").tasks[0].lengths
@@ -62,32 +60,3 @@ def suite(name: str) -> StudyConfig:
     if name not in builders:
         raise StudyError(f"unknown suite {name!r}; expected one of {', '.join(SUITES)}")
     return builders[name]()
-
-
-@dataclass(frozen=True)
-class Reference:
-    """A published figure to print beside ours; ``figure`` is ``"not reported"`` when we do
-    not quote a number we cannot vouch for."""
-
-    task: str
-    what: str
-    figure: str
-    source: str
-
-
-#: Published reference points for the classic suite. Only figures that are stated plainly in
-#: the source are quoted; results we could not check are marked "not reported" here.
-REFERENCES = (
-    Reference("adding", "learned-nothing baseline (predict 1)", "MSE 0.167",
-              "Le, Jaitly & Hinton 2015, arXiv:1504.00941; Arjovsky, Shah & Bengio 2016, "
-              "arXiv:1511.06464"),
-    Reference("adding", "LSTM result at T=100", "not reported",
-              "Hochreiter & Schmidhuber 1997, Neural Computation 9(8), experiment 4"),
-    Reference("copy", "learned-nothing baseline (memoryless strategy)",
-              "cross-entropy 10·ln 8 / (T + 20)",
-              "Arjovsky, Shah & Bengio 2016, arXiv:1511.06464"),
-    Reference("reber", "LSTM result on the embedded Reber grammar", "not reported",
-              "Hochreiter & Schmidhuber 1997, experiment 1"),
-    Reference("temporal_order", "LSTM result on the temporal order task", "not reported",
-              "Hochreiter & Schmidhuber 1997, experiment 6"),
-)

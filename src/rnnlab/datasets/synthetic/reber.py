@@ -124,6 +124,34 @@ def generate(rng: np.random.Generator, n: int,
     return X, y
 
 
+def legal_next(string: np.ndarray) -> np.ndarray:
+    """Which symbols may come next after each prefix of one embedded Reber string.
+
+    ``string`` holds the ids ``s_0 … s_{L−1}``; row ``t`` of the ``(L − 1, 7)`` boolean result
+    marks the symbols the grammar allows as ``s_{t+1}`` after ``s_0 … s_t``. After the inner
+    string's ``E`` only the second symbol may follow — the long-lag step.
+
+    Example:
+        >>> string = np.array([B, T, B, T, X, S, E, T, E])
+        >>> [[SYMBOLS[k] for k in np.flatnonzero(row)] for row in legal_next(string)[:3]]
+        [['T', 'P'], ['B'], ['T', 'P']]
+    """
+    steps = len(string) - 1
+    allowed = np.zeros((steps, len(SYMBOLS)), dtype=bool)
+    allowed[0, [T, P]] = True          # after the outer B
+    allowed[1, B] = True               # after the wrapper symbol c
+    node, t = 1, 2                     # the inner B puts the walk at node 1
+    while node != END_NODE:
+        allowed[t, EDGE_SYMBOL[node]] = True
+        t += 1
+        choice = int(np.flatnonzero(EDGE_SYMBOL[node] == string[t])[0])
+        node = EDGE_NEXT[node, choice]
+    allowed[t, E] = True               # the inner string ends
+    allowed[t + 1, string[1]] = True   # the long-lag step: c repeats the second symbol
+    allowed[t + 2, E] = True
+    return allowed
+
+
 def symbol_statistics(length: int | None) -> tuple[np.ndarray, float, float]:
     """Exact expected target-symbol counts per string, expected targets per string, and
     expected number of 50/50 choices per string (natural grammar, or conditioned on

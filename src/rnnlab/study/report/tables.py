@@ -132,12 +132,7 @@ def settings_table(result: Any) -> Table:
 
 
 def references_table(result: Any) -> Table | None:
-    """Published reference figures for the tasks of this study (classic suite)."""
-    from rnnlab.study.suites import REFERENCES
+    """Published results beside ours, with a computed verdict per row (classic suite)."""
+    from rnnlab.study.reproduction_report import reproduction_table, study_rows
 
-    tasks = {t.name for t in result.config.tasks}
-    rows = [[r.task, r.what, r.figure, r.source] for r in REFERENCES if r.task in tasks]
-    if not rows:
-        return None
-    return ("Published reference figures (ours are in the results table)",
-            ["task", "what", "published figure", "source"], rows)
+    return reproduction_table(study_rows(result.database))
