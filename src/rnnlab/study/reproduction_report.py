@@ -30,7 +30,7 @@ Table = tuple[str, list[str], list[list[str]]]
 
 def study_rows(database: str | os.PathLike) -> list[dict[str, Any]]:
     """The finished runs of the study last written into ``database`` (folder or file)."""
-    with open_store(database, create=False) as store:
+    with open_store(database, read_only=True) as store:
         keys = set(filter(None, (store.get_meta("study_keys") or "").split(",")))
         return [r for r in store.runs("done") if not keys or r["key"] in keys]
 
@@ -141,7 +141,7 @@ def study_line(database: str | os.PathLike) -> str:
     """One line on the study a database holds: its name, seeds and shared settings."""
     from rnnlab.study.config import budget_text
 
-    with open_store(database, create=False) as store:
+    with open_store(database, read_only=True) as store:
         config = store.study_config() or {}
     if not config:
         return f"- `{database}`"
