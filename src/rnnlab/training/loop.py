@@ -36,6 +36,7 @@ from rnnlab.training.options import TrainingOptions
 from rnnlab.training.progress import make_progress
 from rnnlab.training.schedules import make_schedule
 from rnnlab.training.state import RunState
+from rnnlab.training.tensorboard import option_callbacks
 
 EVAL_BATCH = 256
 PLOT_NAME = "training-progress.png"
@@ -106,7 +107,7 @@ def train(model: Any, X: Any, y: Any = None, options: TrainingOptions | None = N
         if resume and checkpointer.exists():
             checkpointer.restore(run, engine, schedule)
     loop = _Loop(model, options, engine, data, run, schedule, checkpointer,
-                 as_callbacks(callbacks))
+                 as_callbacks(callbacks) + option_callbacks(options))
     return loop.run()
 
 
