@@ -39,8 +39,14 @@ def train_command(data: str, *, out: Path, task: str | None = None, cell: str = 
                   dropout: float = 0.0, embedding_dim: int | None = None, epochs: int = 20,
                   batch_size: int = 32, lr: float | None = None, optimizer: str = "adam",
                   engine: str = "torch", seed: int = 0, val: float | None = None,
-                  params: dict[str, Any] | None = None, progress: bool = True) -> Any:
-    """Train a model on ``data`` and save it to ``out``; returns the trained model."""
+                  params: dict[str, Any] | None = None, progress: bool = True,
+                  patience: int | None = None, plot: Path | None = None,
+                  log_dir: Path | None = None) -> Any:
+    """Train a model on ``data`` and save it to ``out``; returns the trained model.
+
+    ``patience`` stops early (the best epoch's weights are kept), ``plot`` writes the
+    training-progress PNG there, ``log_dir`` writes TensorBoard event files.
+    """
     import rnnlab
     from rnnlab.study.data import sizes_of
     from rnnlab.study.runner import EMBEDDING_DIM
@@ -54,6 +60,10 @@ def train_command(data: str, *, out: Path, task: str | None = None, cell: str = 
     if Path(out).is_dir():
         raise CommandError(f"--out {out} is a folder; give a file name such as "
                            f"model.safetensors")
+    if patience is not None and patience < 1:
+        raise CommandError(f"--patience must be a positive number of epochs, got {patience}")
+    if plot is not None and (Path(plot).is_dir() or Path(plot).suffix.lower() != ".png"):
+        raise CommandError(f"--plot {plot} must name a .png file, such as progress.png")
     params = dict(params or {})
     dataset = load_data(data, task=task, params=params)
     (X, y), (X_val, y_val), (X_test, y_test) = dataset.train, dataset.val, dataset.test
@@ -72,17 +82,27 @@ def train_command(data: str, *, out: Path, task: str | None = None, cell: str = 
         validation = val if val > 0 else None
     options = rnnlab.TrainingOptions(
         optimizer=optimizer, learning_rate=lr, max_epochs=epochs, batch_size=batch_size,
-        validation_data=validation, seed=seed, engine=engine, verbose=progress)
+        validation_data=validation, seed=seed, engine=engine, verbose=progress,
+        patience=patience, log_dir=log_dir)
     out_console = console()
     out_console.print(f"{cell.upper()} · {dataset.task} on {dataset.name} · "
                       f"{model.num_parameters():,} parameters · train/val/test "
                       f"{'/'.join(str(v) for v in dataset.sizes().values())}")
-    rnnlab.train(model, X, y, options)
+    history = rnnlab.train(model, X, y, options)
+    if history.stop_reason == "early_stopping":
+        out_console.print(f"stopped early after epoch {history.epochs}: no lower validation "
+                          f"loss for {patience} epochs; kept epoch {history.best_epoch}")
     if _count(X_test):
         for table in metrics_table(model.evaluate(X_test, y_test), f"{dataset.name}, test"):
             out_console.print(table)
     path = save_model(model, Path(out), data_record(dataset, data, params, task))
     out_console.print(f"saved {path}")
+    if plot is not None:
+        Path(plot).parent.mkdir(parents=True, exist_ok=True)
+        out_console.print(f"training progress plot: {history.plot(str(plot))}")
+    if log_dir is not None:
+        out_console.print(f"TensorBoard logs: {log_dir} (view with tensorboard --logdir "
+                          f"{log_dir})")
     return model
 
 
