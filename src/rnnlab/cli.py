@@ -154,6 +154,9 @@ def compare(
     executor: Annotated[str, typer.Option("--executor", help="local or ray.")] = "local",
     address: Annotated[str | None, typer.Option(
         "--address", help="Ray cluster address (with --executor ray).")] = None,
+    log_dir: Annotated[Path | None, typer.Option(
+        "--log-dir", help="Write TensorBoard event files of every run into this folder, one "
+                          "folder per run.")] = None,
     progress: Annotated[bool, typer.Option(
         "--progress/--no-progress", help="Live progress.")] = True,
 ) -> None:
@@ -172,7 +175,7 @@ def compare(
                           optimizer=optimizer, threshold=threshold)
     console = Console(stderr=False)
     result = run_study(config, out, workers=workers, executor=executor, address=address,
-                       progress=progress, console=console)
+                       progress=progress, console=console, log_dir=log_dir)
     _print_summary(console, result, counts=True)
 
 
