@@ -328,6 +328,8 @@ Examples:
 
   rnnlab evaluate adding.safetensors adding
 
+  rnnlab evaluate vowels.safetensors JapaneseVowels_TEST.ts
+
   rnnlab evaluate sales.safetensors sales.csv --split val
 """
 
@@ -338,7 +340,9 @@ def evaluate(
     data: Annotated[str, typer.Argument(
         help="A built-in dataset or your file; the training parameters are reused when it is "
              "the data the model was trained on.")],
-    split: Annotated[str, typer.Option("--split", help="train, val or test.")] = "test",
+    split: Annotated[str | None, typer.Option(
+        "--split", help="all, train, val or test.",
+        show_default="a file whole; a built-in dataset's test split")] = None,
     task: Annotated[str | None, typer.Option(
         "--task", "-t", help="How to read a file: classify, regress, forecast or sequence.")
     ] = None,
@@ -366,11 +370,12 @@ def predict(
     model: Annotated[Path, typer.Argument(help="Model file from `rnnlab train`.")],
     data: Annotated[str, typer.Argument(
         help=".npy (X), .npz (X, optional y, lengths), .csv (one sequence or text per row), "
-             "or a built-in dataset (its --split).")],
+             "another file the model reads (.ts, .txt…), or a built-in dataset.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="CSV file to write.")] = Path(
         "predictions.csv"),
-    split: Annotated[str, typer.Option(
-        "--split", help="With a dataset: train, val or test.")] = "test",
+    split: Annotated[str | None, typer.Option(
+        "--split", help="all, train, val or test.",
+        show_default="a file whole; a built-in dataset's test split")] = None,
     task: Annotated[str | None, typer.Option(
         "--task", "-t", help="How to read a data file: classify, regress, forecast or sequence.")
     ] = None,

@@ -16,9 +16,7 @@ from rnnlab.commands.common import (
     ENGINES,
     TRAIN_TASKS,
     check_choice,
-    check_fit,
     console,
-    data_for_model,
     data_record,
     load_data,
     load_model,
@@ -26,8 +24,6 @@ from rnnlab.commands.common import (
     save_model,
 )
 from rnnlab.commands.inspect_export import CommandError
-
-SPLITS = ("train", "val", "test")
 
 
 def _count(X: Any) -> int:
@@ -93,7 +89,8 @@ def train_command(data: str, *, out: Path, task: str | None = None, cell: str = 
         out_console.print(f"stopped early after epoch {history.epochs}: no lower validation "
                           f"loss for {patience} epochs; kept epoch {history.best_epoch}")
     if _count(X_test):
-        for table in metrics_table(model.evaluate(X_test, y_test), f"{dataset.name}, test"):
+        for table in metrics_table(model.evaluate(X_test, y_test), f"{dataset.name}, test",
+                                   dataset.classes):
             out_console.print(table)
     path = save_model(model, Path(out), data_record(dataset, data, params, task))
     out_console.print(f"saved {path}")
@@ -107,20 +104,20 @@ def train_command(data: str, *, out: Path, task: str | None = None, cell: str = 
 
 
 def evaluate_command(model_path: Path, data: str, *, task: str | None = None,
-                     split: str = "test", params: dict[str, Any] | None = None) -> dict:
-    """Print the scores of a saved model on a split of ``data``; returns them."""
-    check_choice("split", split, SPLITS)
+                     split: str | None = None, params: dict[str, Any] | None = None) -> dict:
+    """Print the scores of a saved model on ``data`` — a whole file, or a built-in dataset's
+    test split, unless ``split`` says otherwise (see :mod:`rnnlab.commands.selection`) —
+    and return them."""
+    from rnnlab.commands.selection import model_class_names, select
+
     if task is not None:
         check_choice("task", task, TRAIN_TASKS)
     model, record = load_model(model_path)
-    dataset = data_for_model(data, record, dict(params or {}), task)
-    check_fit(model, dataset, model_path)
-    X, y = getattr(dataset, split)
-    if _count(X) == 0:
-        raise CommandError(f"the {split} split of {dataset.name} is empty; pick another with "
-                           f"--split")
-    result = model.evaluate(X, y)
+    chosen = select(model, record, Path(model_path), data, split, task, dict(params or {}))
+    result = model.evaluate(chosen.X, chosen.y)
     out = console()
-    for table in metrics_table(result, f"{dataset.name}, {split} ({_count(X)})"):
+    for table in metrics_table(result, chosen.title, model_class_names(model, record)):
         out.print(table)
+    if chosen.note:
+        out.print(f"note: {chosen.note}")
     return result
