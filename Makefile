@@ -24,8 +24,9 @@ lint: $(STAMP)
 
 # Doctests run on their own: collected together with tests/, --doctest-modules would import every
 # tests/*/conftest.py under the one module name "conftest".
+# PYTEST_ARGS: extra pytest options for the test run (CI adds --junitxml).
 test: $(STAMP) lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
 	$(BIN)/python -m pytest --doctest-modules src/rnnlab -q
 
 bench: $(STAMP)

@@ -46,12 +46,18 @@ def run(cell: str, data, args) -> dict:
 
 
 def main(argv: list[str] | None = None) -> list[dict]:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--epochs", type=int, default=30)
-    parser.add_argument("--hidden", type=int, default=64)
-    parser.add_argument("--learning-rate", type=float, default=0.01)
-    parser.add_argument("--engine", choices=["torch", "reference"], default="torch")
-    parser.add_argument("--seed", type=int, default=0)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--epochs", type=int, default=30,
+                        help="passes over the training data (default: %(default)s)")
+    parser.add_argument("--hidden", type=int, default=64,
+                        help="hidden units of every cell (default: %(default)s)")
+    parser.add_argument("--learning-rate", type=float, default=0.01,
+                        help="Adam's initial learning rate, cosine-decayed (default: %(default)s)")
+    parser.add_argument("--engine", choices=["torch", "reference"], default="torch",
+                        help="torch, or the NumPy reference engine (slower) (default: %(default)s)")
+    parser.add_argument("--seed", type=int, default=0,
+                        help="data split, initial weights and batch order (default: %(default)s)")
     parser.add_argument("--threads", type=int, default=1,
                         help="torch threads (1 is fastest for models this small)")
     parser.add_argument("--verbose", action="store_true", help="show the progress bar")

@@ -191,15 +191,24 @@ def report(problem: Problem, rows: list[dict]) -> dict:
 
 def main(argv: list[str] | None = None) -> dict[str, dict]:
     """Forecast each series with each cell; return ``{series: key figures}``."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--series", nargs="+", default=list(PROBLEMS), choices=list(PROBLEMS))
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--series", nargs="+", default=list(PROBLEMS), choices=list(PROBLEMS),
+                        help="series to forecast (default: all)")
     parser.add_argument("--cells", nargs="+", default=["rnn", "lstm", "gru"],
-                        choices=["rnn", "lstm", "gru"])
-    parser.add_argument("--hidden", type=int, default=16)
-    parser.add_argument("--epochs", type=int, default=200)
-    parser.add_argument("--patience", type=int, default=30)
-    parser.add_argument("--learning-rate", type=float, default=0.005)
-    parser.add_argument("--seed", type=int, default=0)
+                        choices=["rnn", "lstm", "gru"], help="cells to train, one after another")
+    parser.add_argument("--hidden", type=int, default=16,
+                        help="hidden units of every cell (default: %(default)s)")
+    parser.add_argument("--epochs", type=int, default=200,
+                        help="at most this many passes over the training windows"
+                             " (default: %(default)s)")
+    parser.add_argument("--patience", type=int, default=30,
+                        help="stop after this many epochs without a lower validation loss"
+                             " (default: %(default)s)")
+    parser.add_argument("--learning-rate", type=float, default=0.005,
+                        help="Adam's learning rate (default: %(default)s)")
+    parser.add_argument("--seed", type=int, default=0,
+                        help="initial weights and batch order (default: %(default)s)")
     parser.add_argument("--plot", default="forecast.png", help="PNG to write ('' for none)")
     parser.add_argument("--verbose", action="store_true", help="show the progress bar")
     args = parser.parse_args(argv)

@@ -57,20 +57,33 @@ def show(model, ds, texts: list[str]) -> None:
 def main(argv: list[str] | None = None) -> list[dict]:
     """Train every cell in ``--cells``; return one row of scores per cell (and the baseline
     accuracy under ``rows[i]["baseline"]``)."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cells", nargs="+", default=["rnn", "lstm", "gru"],
-                        choices=["rnn", "lstm", "gru"])
-    parser.add_argument("--epochs", type=int, default=8)
-    parser.add_argument("--patience", type=int, default=3)
-    parser.add_argument("--embedding", type=int, default=64)
-    parser.add_argument("--hidden", type=int, default=64)
-    parser.add_argument("--dropout", type=float, default=0.5)
-    parser.add_argument("--vocab-size", type=int, default=10000)
-    parser.add_argument("--learning-rate", type=float, default=0.001)
-    parser.add_argument("--batch-size", type=int, default=64)
+                        choices=["rnn", "lstm", "gru"], help="cells to train, one after another")
+    parser.add_argument("--epochs", type=int, default=8,
+                        help="at most this many passes over the training snippets"
+                             " (default: %(default)s)")
+    parser.add_argument("--patience", type=int, default=3,
+                        help="stop after this many epochs without a lower validation loss"
+                             " (default: %(default)s)")
+    parser.add_argument("--embedding", type=int, default=64,
+                        help="width of the word embedding (default: %(default)s)")
+    parser.add_argument("--hidden", type=int, default=64,
+                        help="hidden units of every cell (default: %(default)s)")
+    parser.add_argument("--dropout", type=float, default=0.5,
+                        help="dropout rate after the recurrent layer (default: %(default)s)")
+    parser.add_argument("--vocab-size", type=int, default=10000,
+                        help="most frequent training words kept; the rest read as <unk>"
+                             " (default: %(default)s)")
+    parser.add_argument("--learning-rate", type=float, default=0.001,
+                        help="Adam's learning rate (default: %(default)s)")
+    parser.add_argument("--batch-size", type=int, default=64,
+                        help="snippets per optimiser step (default: %(default)s)")
     parser.add_argument("--limit", type=int, default=None,
                         help="train on only this many snippets (for a quick check)")
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--seed", type=int, default=0,
+                        help="data split, initial weights and batch order (default: %(default)s)")
     parser.add_argument("--threads", type=int, default=1,
                         help="torch threads (1 is fastest for models this small on a busy CPU)")
     parser.add_argument("--verbose", action="store_true", help="show the progress bar")

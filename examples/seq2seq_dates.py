@@ -41,20 +41,32 @@ def per_format(model, vocab, names: list[str], n: int, seed: int, beam: int) -> 
 
 def main(argv: list[str] | None = None) -> dict:
     """Train, score every format; return the exact-match figures."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--cell", choices=["gru", "lstm"], default="gru")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--cell", choices=["gru", "lstm"], default="gru",
+                        help="encoder and decoder cell (default: %(default)s)")
     parser.add_argument("--attention", choices=["bahdanau", "luong", "none"],
-                        default="bahdanau")
-    parser.add_argument("--formats", choices=["easy", "hard", "all"], default="all")
-    parser.add_argument("--train-size", type=int, default=20000)
+                        default="bahdanau", help="decoder attention (default: %(default)s)")
+    parser.add_argument("--formats", choices=["easy", "hard", "all"], default="all",
+                        help="date formats to learn: the four easy, the five hard, or all"
+                             " (default: %(default)s)")
+    parser.add_argument("--train-size", type=int, default=20000,
+                        help="generated training pairs (default: %(default)s)")
     parser.add_argument("--test-size", type=int, default=200, help="test pairs per format")
-    parser.add_argument("--epochs", type=int, default=10)
-    parser.add_argument("--hidden", type=int, default=128)
-    parser.add_argument("--embedding", type=int, default=32)
-    parser.add_argument("--batch-size", type=int, default=64)
-    parser.add_argument("--learning-rate", type=float, default=0.003)
-    parser.add_argument("--beam", type=int, default=5)
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--epochs", type=int, default=10,
+                        help="passes over the training pairs (default: %(default)s)")
+    parser.add_argument("--hidden", type=int, default=128,
+                        help="hidden units of encoder and decoder (default: %(default)s)")
+    parser.add_argument("--embedding", type=int, default=32,
+                        help="width of the character embedding (default: %(default)s)")
+    parser.add_argument("--batch-size", type=int, default=64,
+                        help="pairs per optimiser step (default: %(default)s)")
+    parser.add_argument("--learning-rate", type=float, default=0.003,
+                        help="Adam's learning rate (default: %(default)s)")
+    parser.add_argument("--beam", type=int, default=5,
+                        help="beam width of the beam-search decoder (default: %(default)s)")
+    parser.add_argument("--seed", type=int, default=0,
+                        help="data, initial weights and batch order (default: %(default)s)")
     args = parser.parse_args(argv)
     torch.set_num_threads(1)   # a small model on a busy CPU: more threads mostly wait
     vocab = seq2seq.Vocabulary()

@@ -47,15 +47,25 @@ def run(cell: str, ds, args) -> dict:
 def main(argv: list[str] | None = None) -> list[dict]:
     """Train each cell in ``--cells``; return one row of scores per cell (the learn-nothing
     accuracy under ``row["baseline"]``)."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cells", nargs="+", default=["rnn", "lstm", "gru"],
-                        choices=["rnn", "lstm", "gru"])
-    parser.add_argument("--epochs", type=int, default=60)
-    parser.add_argument("--patience", type=int, default=15)
-    parser.add_argument("--hidden", type=int, default=64)
-    parser.add_argument("--learning-rate", type=float, default=0.005)
-    parser.add_argument("--batch-size", type=int, default=16)
-    parser.add_argument("--seed", type=int, default=0)
+                        choices=["rnn", "lstm", "gru"], help="cells to train, one after another")
+    parser.add_argument("--epochs", type=int, default=60,
+                        help="at most this many passes over the training utterances"
+                             " (default: %(default)s)")
+    parser.add_argument("--patience", type=int, default=15,
+                        help="stop after this many epochs without a lower validation loss"
+                             " (default: %(default)s)")
+    parser.add_argument("--hidden", type=int, default=64,
+                        help="hidden units of every cell (default: %(default)s)")
+    parser.add_argument("--learning-rate", type=float, default=0.005,
+                        help="Adam's learning rate (default: %(default)s)")
+    parser.add_argument("--batch-size", type=int, default=16,
+                        help="utterances per optimiser step (default: %(default)s)")
+    parser.add_argument("--seed", type=int, default=0,
+                        help="validation split, initial weights and batch order"
+                             " (default: %(default)s)")
     parser.add_argument("--verbose", action="store_true", help="show the progress bar")
     args = parser.parse_args(argv)
     import torch

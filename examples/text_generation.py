@@ -49,22 +49,34 @@ class TimeBudget(rnnlab.Callback):
 
 def main(argv: list[str] | None = None) -> dict:
     """Train, report the validation loss, stream a sample; return the key figures."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--cell", choices=["rnn", "lstm", "gru"], default="gru")
-    parser.add_argument("--hidden", type=int, default=256)
-    parser.add_argument("--embedding", type=int, default=64)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--cell", choices=["rnn", "lstm", "gru"], default="gru",
+                        help="recurrent cell (default: %(default)s)")
+    parser.add_argument("--hidden", type=int, default=256,
+                        help="hidden units (default: %(default)s)")
+    parser.add_argument("--embedding", type=int, default=64,
+                        help="width of the character embedding (default: %(default)s)")
     parser.add_argument("--length", type=int, default=100, help="characters per chunk")
-    parser.add_argument("--batch-size", type=int, default=32)
-    parser.add_argument("--learning-rate", type=float, default=0.003)
+    parser.add_argument("--batch-size", type=int, default=32,
+                        help="chunks per optimiser step (default: %(default)s)")
+    parser.add_argument("--learning-rate", type=float, default=0.003,
+                        help="Adam's learning rate (default: %(default)s)")
     parser.add_argument("--epochs", type=int, default=20, help="at most this many epochs")
     parser.add_argument("--minutes", type=float, default=9.0, help="training time budget")
     parser.add_argument("--limit", type=int, default=None,
                         help="train on only this many chunks (for a quick check)")
-    parser.add_argument("--prime", default="ROMEO:\n")
-    parser.add_argument("--sample-length", type=int, default=600)
-    parser.add_argument("--temperature", type=float, default=0.8)
-    parser.add_argument("--top-k", type=int, default=None)
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--prime", default="ROMEO:\n",
+                        help="text the sample continues (default: 'ROMEO:' and a new line)")
+    parser.add_argument("--sample-length", type=int, default=600,
+                        help="characters to sample (default: %(default)s)")
+    parser.add_argument("--temperature", type=float, default=0.8,
+                        help="below 1 safer, above 1 wilder, 0 always the likeliest"
+                             " (default: %(default)s)")
+    parser.add_argument("--top-k", type=int, default=None,
+                        help="sample only among the k likeliest characters (default: all)")
+    parser.add_argument("--seed", type=int, default=0,
+                        help="initial weights, batch order and the sample (default: %(default)s)")
     parser.add_argument("--save", default=None, help="write the model to this .safetensors file")
     parser.add_argument("--verbose", action="store_true", help="show the progress bar")
     parser.add_argument("--quiet", action="store_true", help="do not print the sample")

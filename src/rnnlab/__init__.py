@@ -44,7 +44,6 @@ _EXPORTS = {
 }
 _MODULES = ("layers", "metrics", "schedules", "callbacks", "inspect", "export", "datasets",
             "seq2seq")
-_MODULE_PATHS = {"schedules": "rnnlab.training.schedules", "callbacks": "rnnlab.training.callbacks"}
 
 __all__ = [*sorted(_EXPORTS), *_MODULES, "__version__"]
 
@@ -53,7 +52,7 @@ def __getattr__(name: str) -> Any:
     if name in _EXPORTS:
         value = getattr(importlib.import_module(_EXPORTS[name]), name)
     elif name in _MODULES:
-        value = importlib.import_module(_MODULE_PATHS.get(name, f"rnnlab.{name}"))
+        value = importlib.import_module(f"rnnlab.{name}")
     else:
         raise AttributeError(f"module 'rnnlab' has no attribute {name!r}")
     globals()[name] = value

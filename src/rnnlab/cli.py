@@ -22,9 +22,39 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+import typer.core
+
+
+class _PlainFlags:
+    """Lists on/off flags without a value type: ``--bidirectional``, not ``--bidirectional
+    <bool>`` (some typer versions show a type for every option)."""
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        params = super().get_params(ctx)  # type: ignore[misc]
+        for param in params:
+            if getattr(param, "is_flag", False):
+                param.metavar = ""
+        return params
+
+
+class _Command(_PlainFlags, typer.core.TyperCommand):
+    pass
+
+
+class _Group(_PlainFlags, typer.core.TyperGroup):
+    pass
+
+
+def _use_plain_flags() -> None:
+    """Give every command the flag listing of :class:`_PlainFlags` (called before each run, so
+    commands registered anywhere in this module get it)."""
+    for info in app.registered_commands:
+        if info.cls in (None, typer.core.TyperCommand):
+            info.cls = _Command
+
 
 app = typer.Typer(
-    name="rnnlab", no_args_is_help=True, add_completion=False,
+    cls=_Group, name="rnnlab", no_args_is_help=True, add_completion=False,
     help="Build, train, inspect and compare vanilla RNN, LSTM and GRU networks.\n\n"
          "Add --debug to any command to see a full traceback on errors.")
 
@@ -91,11 +121,11 @@ def compare(
     data_task: Annotated[str | None, typer.Option(
         "--data-task", help="How to read --data: classify, forecast or sequence.")] = None,
     cells: Annotated[str | None, typer.Option(
-        "--cells", help="Cells to compare [default: rnn,lstm,gru].")] = None,
+        "--cells", help="Cells to compare.", show_default="rnn,lstm,gru")] = None,
     lengths: Annotated[str | None, typer.Option(
         "--lengths", help="Sequence lengths to sweep, e.g. 10,60.")] = None,
     seeds: Annotated[int | None, typer.Option(
-        "--seeds", help="Number of seeds [default: 3].")] = None,
+        "--seeds", help="Number of seeds.", show_default="3")] = None,
     suite: Annotated[str | None, typer.Option(
         "--suite", help="Start from a suite: quick, standard, classic.")] = None,
     match: Annotated[str | None, typer.Option(
@@ -103,26 +133,34 @@ def compare(
     hidden_size: Annotated[int | None, typer.Option(
         "--hidden-size", help="Hidden size of the most-gated cell (others matched).")] = None,
     epochs: Annotated[int | None, typer.Option(
-        "--epochs", help="Epochs per run [default: 10, or the suite's].")] = None,
+        "--epochs", help="Epochs per run.", show_default="10, or the suite's")] = None,
     steps: Annotated[int | None, typer.Option(
         "--steps", help="Optimiser steps per run (without --epochs: no epoch limit).")] = None,
     seconds: Annotated[float | None, typer.Option(
         "--seconds", help="Seconds of training per run (without --epochs: no epoch limit); "
                           "a run stops at the first budget it reaches.")] = None,
-    learning_rate: Annotated[float | None, typer.Option("--learning-rate", "--lr")] = None,
-    batch_size: Annotated[int | None, typer.Option("--batch-size")] = None,
+    learning_rate: Annotated[float | None, typer.Option(
+        "--learning-rate", "--lr", help="Learning rate of every run.",
+        show_default="the suite's")] = None,
+    batch_size: Annotated[int | None, typer.Option(
+        "--batch-size", help="Sequences per optimiser step.", show_default="the suite's")
+    ] = None,
     optimizer: Annotated[str | None, typer.Option(
         "--optimizer", help="adam, sgd, sgdm or rmsprop.")] = None,
     threshold: Annotated[float | None, typer.Option(
-        "--threshold", help="Skill at which a task counts as solved [0.8].")] = None,
+        "--threshold", help="Skill at which a task counts as solved.", show_default="0.8")
+    ] = None,
     param: Annotated[list[str] | None, typer.Option(
         "--param", "-p", help="Dataset parameter KEY=VALUE (repeatable).")] = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = DEFAULT_OUT,
     workers: Annotated[int | None, typer.Option(
-        "--workers", "-j", help="Local worker processes [default: every core].")] = None,
+        "--workers", "-j", help="Local worker processes.", show_default="every core")] = None,
     executor: Annotated[str, typer.Option("--executor", help="local or ray.")] = "local",
     address: Annotated[str | None, typer.Option(
         "--address", help="Ray cluster address (with --executor ray).")] = None,
+    log_dir: Annotated[Path | None, typer.Option(
+        "--log-dir", help="Write TensorBoard event files of every run into this folder, one "
+                          "folder per run.")] = None,
     progress: Annotated[bool, typer.Option(
         "--progress/--no-progress", help="Live progress.")] = True,
     scale: Annotated[str | None, typer.Option(
@@ -156,7 +194,7 @@ def compare(
     console = Console(stderr=False)
     try:
         result = run_study(config, out, workers=workers, executor=executor, address=address,
-                           progress=progress, console=console)
+                           progress=progress, console=console, log_dir=log_dir)
     except KeyboardInterrupt:
         raise CommandInterrupted(f"interrupted (Ctrl-C); finished runs are saved in {out}, "
                                  f"unfinished ones are not — rerun the same command to "
@@ -168,7 +206,8 @@ def compare(
 def report(
     database: Annotated[Path, typer.Argument(help="A study folder or its results.sqlite.")],
     out: Annotated[Path | None, typer.Option(
-        "--out", "-o", help="Where to write the report [default: beside the database].")] = None,
+        "--out", "-o", help="Where to write the report.", show_default="beside the database")
+    ] = None,
 ) -> None:
     """Re-render a study's report (Markdown, HTML, plots) from its results database."""
     from rich.console import Console
@@ -208,8 +247,9 @@ def inspect_(
         "rnnlab-inspect"),
     samples: Annotated[int, typer.Option("--samples", help="Sequences to trace.")] = 32,
     sample: Annotated[int, typer.Option("--sample", help="Sequence shown in heatmaps.")] = 0,
-    gradients: Annotated[bool, typer.Option("--gradients/--no-gradients")] = True,
-    plots: Annotated[bool, typer.Option("--plots/--no-plots")] = True,
+    gradients: Annotated[bool, typer.Option(
+        "--gradients/--no-gradients", help="Trace ‖∂L/∂h_t‖ through time.")] = True,
+    plots: Annotated[bool, typer.Option("--plots/--no-plots", help="Write PNG plots.")] = True,
 ) -> None:
     """Trace gates, cell and hidden states and gradient flow through time (PNGs + trace.npz)."""
     from rnnlab.commands.inspect_export import inspect_command
@@ -224,7 +264,7 @@ def export(
     model: Annotated[Path, typer.Argument(help="Model file.")],
     out: Annotated[Path, typer.Argument(help="The .onnx (or .npz for keras) file to write.")],
     format: Annotated[str, typer.Option("--format", "-f", help="onnx or keras.")] = "onnx",
-    opset: Annotated[int, typer.Option("--opset")] = 17,
+    opset: Annotated[int, typer.Option("--opset", help="ONNX opset version.")] = 17,
     exporter: Annotated[str, typer.Option("--exporter", help="legacy or dynamo.")] = "legacy",
 ) -> None:
     """Export to ONNX (checked against onnxruntime before it is kept) or Keras-layout weights."""
@@ -245,7 +285,7 @@ Examples:
 @app.command("datasets", epilog=DATASETS_EXAMPLE)
 def datasets_(
     name: Annotated[str | None, typer.Argument(
-        help="A dataset to describe in detail [default: list them all].")] = None,
+        help="A dataset to describe in detail.", show_default="list them all")] = None,
 ) -> None:
     """List the built-in datasets, or show one: task, parameters, baseline, source, licence."""
     from rnnlab.commands.datasets_cmd import datasets_command
@@ -259,6 +299,8 @@ Examples:
   rnnlab train adding -p length=20 --cell gru --epochs 5 --out adding.safetensors
 
   rnnlab train sales.csv --task forecast --cell gru -p lookback=12 --out sales.safetensors
+
+  rnnlab train japanese_vowels --epochs 40 --patience 5 --plot progress.png --log-dir runs/gru
 """
 
 
@@ -269,30 +311,47 @@ def train(
     out: Annotated[Path, typer.Option("--out", "-o", help="Model file to write.")] = Path(
         "model.safetensors"),
     task: Annotated[str | None, typer.Option(
-        "--task", "-t", help="classify, regress, forecast or sequence [default: the data's].")
+        "--task", "-t", help="classify, regress, forecast or sequence.",
+        show_default="the data's")
     ] = None,
     cell: Annotated[str, typer.Option("--cell", "-c", help="rnn, lstm or gru.")] = "lstm",
     hidden: Annotated[int, typer.Option("--hidden", help="Hidden units per layer.")] = 64,
     layers: Annotated[int, typer.Option("--layers", help="Stacked recurrent layers.")] = 1,
-    bidirectional: Annotated[bool, typer.Option("--bidirectional")] = False,
-    dropout: Annotated[float, typer.Option("--dropout")] = 0.0,
+    bidirectional: Annotated[bool, typer.Option(
+        "--bidirectional", help="Read each sequence both ways.")] = False,
+    dropout: Annotated[float, typer.Option(
+        "--dropout", help="Dropout rate between stacked layers and after the last.")] = 0.0,
     embedding_dim: Annotated[int | None, typer.Option(
-        "--embedding-dim", help="Embedding width for text data [default: 32].")] = None,
-    epochs: Annotated[int, typer.Option("--epochs")] = 20,
-    batch_size: Annotated[int, typer.Option("--batch-size")] = 32,
+        "--embedding-dim", help="Embedding width for text data.", show_default="32")] = None,
+    epochs: Annotated[int, typer.Option("--epochs", help="Passes over the training data.")
+    ] = 20,
+    batch_size: Annotated[int, typer.Option(
+        "--batch-size", help="Sequences per optimiser step.")] = 32,
     learning_rate: Annotated[float | None, typer.Option(
-        "--learning-rate", "--lr", help="[default: 0.001 for adam/rmsprop, 0.01 for sgd]")
+        "--learning-rate", "--lr", help="Initial learning rate.",
+        show_default="0.001 for adam and rmsprop, 0.01 for sgd and sgdm")
     ] = None,
     optimizer: Annotated[str, typer.Option(
         "--optimizer", help="adam, sgd, sgdm or rmsprop.")] = "adam",
     engine: Annotated[str, typer.Option("--engine", help="torch or reference.")] = "torch",
-    seed: Annotated[int, typer.Option("--seed")] = 0,
+    seed: Annotated[int, typer.Option(
+        "--seed", help="Initial weights and batch order.")] = 0,
     val: Annotated[float | None, typer.Option(
-        "--val", help="Fraction of the training data held out for validation [default: the "
-                      "data's validation split, else 0.1; 0: none].")] = None,
+        "--val", help="Fraction of the training data held out for validation (0: none).",
+        show_default="the data's validation split, else 0.1")] = None,
     param: Annotated[list[str] | None, typer.Option(
         "--param", "-p", help="Dataset or file-loader parameter KEY=VALUE (repeatable).")
     ] = None,
+    patience: Annotated[int | None, typer.Option(
+        "--patience", help="Stop after this many epochs without a lower validation loss, "
+                           "keeping the best epoch's weights.", show_default="never stop early")
+    ] = None,
+    plot: Annotated[Path | None, typer.Option(
+        "--plot", help="Write the training-progress plot (loss and metric against iteration, "
+                       "the kept epoch marked) to this PNG file.")] = None,
+    log_dir: Annotated[Path | None, typer.Option(
+        "--log-dir", help="Write TensorBoard event files (losses, metrics, learning rate, "
+                          "gradient norm) into this folder.")] = None,
     progress: Annotated[bool, typer.Option(
         "--progress/--no-progress", help="Live progress bar.")] = True,
 ) -> None:
@@ -302,13 +361,16 @@ def train(
     train_command(data, out=out, task=task, cell=cell, hidden=hidden, layers=layers,
                   bidirectional=bidirectional, dropout=dropout, embedding_dim=embedding_dim,
                   epochs=epochs, batch_size=batch_size, lr=learning_rate, optimizer=optimizer,
-                  engine=engine, seed=seed, val=val, params=_params(param), progress=progress)
+                  engine=engine, seed=seed, val=val, params=_params(param), progress=progress,
+                  patience=patience, plot=plot, log_dir=log_dir)
 
 
 EVALUATE_EXAMPLE = """
 Examples:
 
   rnnlab evaluate adding.safetensors adding
+
+  rnnlab evaluate vowels.safetensors JapaneseVowels_TEST.ts
 
   rnnlab evaluate sales.safetensors sales.csv --split val
 """
@@ -320,7 +382,9 @@ def evaluate(
     data: Annotated[str, typer.Argument(
         help="A built-in dataset or your file; the training parameters are reused when it is "
              "the data the model was trained on.")],
-    split: Annotated[str, typer.Option("--split", help="train, val or test.")] = "test",
+    split: Annotated[str | None, typer.Option(
+        "--split", help="all, train, val or test.",
+        show_default="a file whole; a built-in dataset's test split")] = None,
     task: Annotated[str | None, typer.Option(
         "--task", "-t", help="How to read a file: classify, regress, forecast or sequence.")
     ] = None,
@@ -348,11 +412,12 @@ def predict(
     model: Annotated[Path, typer.Argument(help="Model file from `rnnlab train`.")],
     data: Annotated[str, typer.Argument(
         help=".npy (X), .npz (X, optional y, lengths), .csv (one sequence or text per row), "
-             "or a built-in dataset (its --split).")],
+             "another file the model reads (.ts, .txt…), or a built-in dataset.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="CSV file to write.")] = Path(
         "predictions.csv"),
-    split: Annotated[str, typer.Option(
-        "--split", help="With a dataset: train, val or test.")] = "test",
+    split: Annotated[str | None, typer.Option(
+        "--split", help="all, train, val or test.",
+        show_default="a file whole; a built-in dataset's test split")] = None,
     task: Annotated[str | None, typer.Option(
         "--task", "-t", help="How to read a data file: classify, regress, forecast or sequence.")
     ] = None,
@@ -380,14 +445,15 @@ def generate(
     model: Annotated[Path, typer.Argument(
         help="A next-token text model from `rnnlab train CORPUS --task sequence`.")],
     prime: Annotated[str, typer.Option(
-        "--prime", help="Text to start from [default: a new line].")] = "\n",
+        "--prime", help="Text to start from.", show_default="a new line")] = "\n",
     length: Annotated[int, typer.Option(
         "--length", "-n", help="Tokens (characters) to generate.")] = 300,
     temperature: Annotated[float, typer.Option(
         "--temperature", help="Below 1: safer; above 1: wilder; 0: always the likeliest.")
     ] = 0.8,
     top_k: Annotated[int | None, typer.Option(
-        "--top-k", help="Sample only among the k likeliest tokens [default: all].")] = None,
+        "--top-k", help="Sample only among the k likeliest tokens.", show_default="all")
+    ] = None,
     seed: Annotated[int | None, typer.Option(
         "--seed", help="Makes the sample reproducible.")] = None,
 ) -> None:
@@ -435,6 +501,7 @@ def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
     args = [a for a in args if a != "--debug"] or ["--help"]
+    _use_plain_flags()
     try:
         # Without standalone mode typer *returns* an exit code instead of raising: 130 when
         # Ctrl-C interrupted a command that did not say more itself (see CommandInterrupted).

@@ -141,8 +141,9 @@ def generate(model: Any, prime: str = "\n", length: int = 200, *, tokenizer: Any
     if tokenizer is None:
         tokenizer = getattr(model, "tokenizer", None)
         if tokenizer is None:
-            raise ValueError("generate() needs the tokenizer the model was trained with: pass "
-                             "tokenizer=dataset.tokenizer")
+            raise ValueError("generate() needs the tokenizer the model was trained with: train "
+                             "with rnnlab.train(model, dataset, …) or call "
+                             "model.remember_data(dataset), or pass tokenizer=dataset.tokenizer")
     vocabulary = _Vocabulary(tokenizer)
     _check(model, vocabulary, length, temperature, top_k)
     ids = vocabulary.encode(prime)

@@ -112,15 +112,36 @@ def as_sequences(X: Any, *, tokens: bool, features: int | None, vocab_size: int 
     return Sequences(values=values, lengths=lengths, ragged=ragged)
 
 
+def _reshape_advice(X: np.ndarray, tokens: bool, features: int | None, name: str) -> str:
+    """How to make a 1-D ``X`` into what the model reads, for its number of features.
+
+    Example:
+        >>> _reshape_advice(np.zeros(12), False, 12, "x")
+        'x.reshape(1, -1, 12) for one sequence of 1 step of 12 features'
+        >>> _reshape_advice(np.zeros(30), False, 1, "X")
+        'X.reshape(1, -1, 1) for one sequence of 30 steps of one feature'
+    """
+    if tokens:
+        return f"{name}[None] for one sequence of token ids"
+    if not features or features == 1:
+        steps = X.size
+        return (f"{name}.reshape(1, -1, 1) for one sequence of {steps} step"
+                f"{'s' if steps != 1 else ''} of one feature")
+    if X.size % features == 0:
+        steps = X.size // features
+        return (f"{name}.reshape(1, -1, {features}) for one sequence of {steps} step"
+                f"{'s' if steps != 1 else ''} of {features} features")
+    return (f"an array (batch, time, {features}): {X.size} values are not a whole number of "
+            f"steps of {features} features")
+
+
 def _from_array(X: np.ndarray, tokens: bool, features: int | None,
                 name: str) -> tuple[np.ndarray, np.ndarray, bool]:
     X = _as_numeric(X, name)
     expected = "(batch, time)" if tokens else f"(batch, time, features={features})"
     if X.ndim == 1:
-        advice = ("X[None] for one sequence" if tokens else
-                  "X.reshape(1, -1, 1) for one sequence of one feature")
         raise ValueError(f"{name} is 1-D with shape {X.shape}, but it must be {expected}; "
-                         f"use {advice}")
+                         f"use {_reshape_advice(X, tokens, features, name)}")
     if X.ndim != (2 if tokens else 3):
         advice = "" if tokens or X.ndim != 2 else (
             "; for one feature per step use X[..., None], for one sequence X[None]")

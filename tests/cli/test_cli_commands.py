@@ -168,7 +168,7 @@ def test_predict_bad_input(capsys, adding_model, work):
     assert_bad_input(capsys, "predict", adding_model, odd, "--out", out, says="multiple")
     text = work / "words.csv"
     text.write_text("a,b\nx,y\n")
-    assert_bad_input(capsys, "predict", adding_model, text, "--out", out, says="non-numeric")
+    assert_bad_input(capsys, "predict", adding_model, text, "--out", out, says="not a number")
     assert_bad_input(capsys, "predict", adding_model, "adding", "--out", out, "-p", "bad",
                      says="KEY=VALUE")
     assert not out.exists()

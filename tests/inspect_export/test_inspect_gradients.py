@@ -128,8 +128,8 @@ def test_vanilla_rnn_gradient_vanishes_with_distance():
     model.set_weights(weights)
     X = np.random.default_rng(0).standard_normal((4, steps, 1))
     t = trace(model, X, np.ones(4))
-    distance, norms = t.gradient_flow()
-    assert distance.tolist() == list(range(steps))
+    distance, norms, counts = t.gradient_flow(relative=False)
+    assert distance.tolist() == list(range(steps)) and counts.tolist() == [4] * steps
     assert np.all(np.isfinite(norms)) and np.all(norms > 0)
     # ‖W_hh‖ = 0.3 and |tanh'| ≤ 1: each step back shrinks the gradient at least 0.3-fold.
     assert np.all(norms[1:] <= 0.3 * norms[:-1] * (1 + 1e-9))

@@ -62,6 +62,9 @@ def test_html_renders_in_headless_chromium(study, tmp_path):
     page = (study.out / "report.html").resolve()
     done = subprocess.run(
         [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--enable-logging=stderr",
+         # A closed network refuses Chromium's own connections: keep it from making them.
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}",
          "--v=0", f"--screenshot={shot}", "--window-size=1400,3000", page.as_uri()],
         capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]

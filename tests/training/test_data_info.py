@@ -54,3 +54,22 @@ def test_a_tokenizer_must_be_an_rnnlab_tokenizer():
     model, _ = _text_model()
     with pytest.raises(ValueError, match="rnnlab tokenizer"):
         model.tokenizer = ["a", "b"]
+
+
+def test_training_on_a_dataset_remembers_it_and_the_saved_model_generates(tmp_path):
+    """``rnnlab.train(model, dataset, options)``: the dataset's train split, and its tokenizer
+    in the model file, so ``rnnlab.generate`` needs no tokenizer argument after a reload."""
+    from rnnlab.datasets.text import language_model_dataset
+
+    data = language_model_dataset("toy", "to be or not to be, that is the question. " * 30,
+                                  length=16)
+    model = rnnlab.build("gru", input_size=8, hidden_size=8, output_size=data.vocab_size,
+                         task="sequence", vocab_size=data.vocab_size)
+    history = rnnlab.train(model, data, rnnlab.TrainingOptions(max_epochs=1, verbose=False))
+    assert history.iterations == -(-len(data.train[0]) // 32)
+    model.save(tmp_path / "lm.safetensors")
+    again = rnnlab.load(tmp_path / "lm.safetensors")
+    text = rnnlab.generate(again, prime="to be", length=20, seed=0)
+    assert len(text) == 20 and set(text) <= set(data.vocab)
+    with pytest.raises(ValueError, match="without y"):
+        rnnlab.train(model, data, data.train[1])

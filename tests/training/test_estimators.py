@@ -52,3 +52,51 @@ def test_regressor_scores_r2_and_works_in_a_pipeline():
     assert prediction.shape == (40,)
     expected = 1 - np.mean((prediction - y) ** 2) / np.var(y)
     assert np.isclose(pipeline.score(X, y), expected)
+
+
+# ------------------------------------------------------------------ defects check_estimator found
+def test_bad_input_is_refused_in_scikit_learn_terms():
+    import pytest
+    from scipy import sparse
+
+    X, y = sum_task(n=20)
+    regressor = rnnlab.RNNRegressor(**FAST)
+    with pytest.raises(ValueError, match="requires y to be passed"):
+        regressor.fit(X, None)
+    with pytest.raises(ValueError, match="0 sample"):
+        regressor.fit(np.empty((0, 6)), np.empty(0))
+    with pytest.raises(TypeError, match="sparse"):
+        regressor.fit(sparse.csr_matrix(X.reshape(20, -1)), y)
+    with pytest.raises(ValueError, match="Unknown label type: continuous"):
+        rnnlab.RNNClassifier(**FAST).fit(X, y)            # 20 distinct real values
+
+
+def test_array_likes_with_only_dunder_array_are_read():
+    class OnlyArray:
+        def __init__(self, data):
+            self.data = data
+
+        def __array__(self, dtype=None, copy=None):
+            return np.asarray(self.data, dtype=dtype)
+
+    X, y = sign_task(n=24)
+    clf = rnnlab.RNNClassifier(**FAST).fit(OnlyArray(X), OnlyArray(y))
+    assert clf.predict(OnlyArray(X)).shape == (24,)
+
+
+def test_n_features_in_counts_table_columns_and_sequences_keep_any_length():
+    import pytest
+
+    X, y = sign_task(n=24, steps=4, features=3)
+    table = rnnlab.RNNClassifier(features_per_step=3, **FAST).fit(X.reshape(24, 12), y)
+    assert table.n_features_in_ == 12 and table.n_features_per_step_ == 3
+    with pytest.raises(ValueError, match="X has 9 features, but RNNClassifier is expecting 12"):
+        table.predict(X[:, :3].reshape(24, 9))
+    sequences = rnnlab.RNNClassifier(**FAST).fit(X, y)
+    assert not hasattr(sequences, "n_features_in_") and sequences.n_features_per_step_ == 3
+    longer = np.concatenate([X, X], axis=1)               # 8 steps: sequences take any length
+    assert sequences.predict(longer).shape == (24,)
+    ragged = [x[: 2 + i % 3] for i, x in enumerate(X)]
+    assert sequences.predict(ragged).shape == (24,)
+    refit = table.fit(X, y)                               # a fit on sequences forgets the table
+    assert not hasattr(refit, "n_features_in_")

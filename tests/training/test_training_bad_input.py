@@ -61,7 +61,8 @@ def test_feature_count_differing_from_training():
 
 
 def test_one_dimensional_input():
-    with pytest.raises(ValueError, match=r"X is 1-D with shape \(6,\).*reshape\(1, -1, 1\)"):
+    # 6 values for a 3-feature model: one sequence of 2 steps, not 6 steps of one feature
+    with pytest.raises(ValueError, match=r"X is 1-D with shape \(6,\).*reshape\(1, -1, 3\)"):
         _train(np.arange(6.0), [0])
 
 

@@ -49,11 +49,12 @@ def is_file_argument(data: str) -> bool:
 
 
 def load_data(data: str, *, task: str | None = None, params: dict[str, Any] | None = None,
-              ) -> Any:
+              tokenizer: Any = None) -> Any:
     """A :class:`~rnnlab.datasets.Dataset` from a built-in dataset name or a user's file.
 
     ``task`` (``classify``, ``regress``, ``forecast``, ``sequence``) must agree with a built-in
-    dataset's task; for a file it says how to read it.
+    dataset's task; for a file it says how to read it. ``tokenizer`` (a trained model's)
+    encodes a text file with the model's vocabulary.
     """
     from rnnlab import datasets
 
@@ -63,7 +64,7 @@ def load_data(data: str, *, task: str | None = None, params: dict[str, Any] | No
             raise CommandError(f"data file {data} does not exist; give a built-in dataset name "
                                f"(see `rnnlab datasets`) or an existing file")
         file_task = "forecast" if task == "regress" else task
-        return datasets.from_file(data, task=file_task, **params)
+        return datasets.from_file(data, task=file_task, tokenizer=tokenizer, **params)
     dataset = datasets.load(data, **params)   # unknown names raise DataError with a hint
     wanted = "regress" if task == "forecast" else task
     if wanted is not None and wanted != dataset.task:
@@ -120,9 +121,10 @@ def load_model(path: Path) -> tuple[Any, dict[str, Any]]:
 
 
 def data_for_model(data: str, record: dict[str, Any], params: dict[str, Any],
-                   task: str | None) -> Any:
+                   task: str | None, tokenizer: Any = None) -> Any:
     """Load ``data`` for a trained model: the training data's own parameters are reused when
-    ``data`` is the dataset (or file) the model was trained on, overridden by ``params``."""
+    ``data`` is the dataset (or file) the model was trained on, overridden by ``params``; a
+    text file is encoded with ``tokenizer`` (the model's) when given."""
     same = record and (data == record.get("source") or (
         record.get("kind") == "file" and Path(data).exists()
         and str(Path(data).resolve()) == record.get("source")))
@@ -131,7 +133,7 @@ def data_for_model(data: str, record: dict[str, Any], params: dict[str, Any],
         if record.get("kind") == "dataset" and "ratios" in params:
             params["ratios"] = tuple(params["ratios"])
         task = task or record.get("file_task")
-    return load_data(data, task=task, params=params)
+    return load_data(data, task=task, params=params, tokenizer=tokenizer)
 
 
 def check_fit(model: Any, dataset: Any, model_path: Path) -> None:
@@ -161,13 +163,15 @@ def check_fit(model: Any, dataset: Any, model_path: Path) -> None:
                            f"{dataset.output_size}; use data with the same {what}")
 
 
-def metrics_table(result: dict[str, Any], title: str) -> list[Any]:
+def metrics_table(result: dict[str, Any], title: str,
+                  class_names: list[str] | None = None) -> list[Any]:
     """Rich renderables for ``model.evaluate``'s result: scores, and for a classifier the
-    per-class precision/recall/F1 and the confusion matrix."""
+    per-class precision/recall/F1 and the confusion matrix, rows and columns named by
+    ``class_names`` (the data's names, as ``predict`` writes them) when given."""
     from rich.table import Table
 
     tables = []
-    scores = Table(title=title)
+    scores = Table(title=title, min_width=len(title) + 2)   # a file name is not wrapped
     scores.add_column("metric")
     scores.add_column("value", justify="right")
     for key in ("loss", "accuracy", "macro_f1", "perplexity", "mse", "rmse", "mae", "r2"):
@@ -176,6 +180,8 @@ def metrics_table(result: dict[str, Any], title: str) -> list[Any]:
     tables.append(scores)
     if "confusion_matrix" in result:
         classes = [str(c) for c in result.get("classes", range(len(result["precision"])))]
+        if class_names is not None and len(class_names) == len(classes):
+            classes = [str(c) for c in class_names]
         per_class = Table(title="per class")
         for column in ("class", "precision", "recall", "F1", "support"):
             per_class.add_column(column, justify="left" if column == "class" else "right")

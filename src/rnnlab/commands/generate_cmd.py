@@ -1,7 +1,8 @@
 """``rnnlab generate``: sample text from a character (or word) model, printed as it comes.
 
-The model must be a next-token model trained by ``rnnlab train`` on a text corpus (a built-in
-one such as ``shakespeare`` or a ``.txt`` file), so that its file carries the tokenizer;
+The model must be a next-token model whose file carries its tokenizer: one written by
+``rnnlab train`` on a text corpus (a built-in one such as ``shakespeare`` or a ``.txt`` file), or
+by ``model.save`` after ``rnnlab.train(model, dataset, …)`` or ``model.remember_data(dataset)``;
 sampling is :func:`rnnlab.generation.generate`.
 """
 
@@ -23,8 +24,9 @@ def generate_command(model_path: Path, *, prime: str = "\n", length: int = 300,
     model, _ = load_model(model_path)
     if model.tokenizer is None:
         raise CommandError(f"{model_path} carries no tokenizer, so its ids cannot be turned "
-                           f"into text; train it with `rnnlab train CORPUS --task sequence` "
-                           f"on a text file or a text dataset")
+                           f"into text; save a text model trained with rnnlab.train(model, "
+                           f"dataset, …) or model.remember_data(dataset), or train one with "
+                           f"`rnnlab train CORPUS --task sequence`")
     if length < 0:
         raise CommandError(f"--length must be 0 or more tokens, got {length}")
     if temperature < 0:

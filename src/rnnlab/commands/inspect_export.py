@@ -114,11 +114,12 @@ def inspect_command(model: Path, data: Path, out: Path = Path("rnnlab-inspect"),
             table.add_row(layer, gate, f"{share:.1%}")
     console.print(table)
     if gradients:
-        distance, norms = result.gradient_flow()
-        marks = [d for d in (0, 1, 5, 10, 25, 50, 100, 200) if d < len(distance)]
-        flow = ", ".join(f"{d}: {norms[d]:.2e}" for d in marks)
-        console.print(f"mean ‖∂L/∂h_t‖ by distance from the loss ({result.loss_kind} loss "
-                      f"{result.loss:.4g}): {flow}")
+        distance, ratios, counts = result.gradient_flow()
+        marks = [d for d in (1, 5, 10, 25, 50, 100, 200) if d < len(distance)]
+        flow = ", ".join(f"{d}: {ratios[d]:.2e} (n={counts[d]})" for d in marks)
+        console.print(f"‖∂L/∂h_t‖ relative to each sequence's last step, by distance from it "
+                      f"(mean over the n sequences that long; {result.loss_kind} loss "
+                      f"{result.loss:.4g}): {flow or 'sequences of one step'}")
     console.print(f"{len(written)} files written to {out}")
     return 0
 

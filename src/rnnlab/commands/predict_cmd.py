@@ -1,18 +1,23 @@
 """``rnnlab predict``: a saved model's predictions for some inputs, written as CSV.
 
-Inputs, by what DATA is:
+Inputs, by what DATA is (every file is used whole, in its own order, unless ``--split`` asks
+for a part of it; see :mod:`rnnlab.commands.selection`):
 
-* a built-in dataset, or the file the model was trained on: a split of it (``--split``);
+* a built-in dataset: its ``--split`` (default ``test``);
 * ``.npy`` (``X``) or ``.npz`` (``X``, optional ``y`` and ``lengths``): the arrays as they are;
 * ``.csv``/``.tsv``: for a text model, one text per row (a column named like ``text``, or the
-  first one), encoded with the tokenizer stored by ``rnnlab train``; otherwise one sequence per
-  row, its numbers the time steps one after another (``t0 f0, t0 f1, …, t1 f0, …``), so a row
-  holds ``time × features`` values.
+  first one), encoded with the model's tokenizer, and the label column, if there is one, as the
+  target; otherwise one sequence per row, its numbers the time steps one after another
+  (``t0 f0, t0 f1, …, t1 f0, …``), so a row holds ``time × features`` values (rows may differ in
+  length; a header row and an ``id`` column are recognised);
+* any other file the model can read (``.ts``, ``.txt``, Parquet, a folder per class, the
+  model's own training file): read as ``rnnlab train`` reads it, with the model's tokenizer.
 
-Columns of the output: ``index``, then ``prediction`` (the class label, or the value;
-``prediction_0``, … for several outputs) and ``p_<class>`` per class for a classifier, and
-``target`` when the inputs come with targets. A per-step model writes one row per step with a
-``step`` column.
+Columns of the output: ``index`` (the sequence's position in the input, 0 = first), the
+input's ``id`` column when a table has one (a column named ``id`` or ``…_id``) and, for text
+models, its ``text``; then ``prediction`` (the class name, or the value; ``prediction_0``, …
+for several outputs) and ``p_<class>`` per class for a classifier, and ``target`` when the
+inputs come with targets. A per-step model writes one row per step with a ``step`` column.
 """
 
 from __future__ import annotations
@@ -23,16 +28,9 @@ from typing import Any
 
 import numpy as np
 
-from rnnlab.commands.common import (
-    TRAIN_TASKS,
-    check_choice,
-    check_fit,
-    console,
-    data_for_model,
-    is_file_argument,
-    load_model,
-)
+from rnnlab.commands.common import TRAIN_TASKS, check_choice, console, is_file_argument, load_model
 from rnnlab.commands.inspect_export import CommandError, read_inputs
+from rnnlab.commands.selection import model_class_names, same_file, select
 
 TABLE_SUFFIXES = (".csv", ".tsv")
 
@@ -41,52 +39,64 @@ def _count(X: Any) -> int:
     return int(X.shape[0]) if hasattr(X, "shape") else len(X)
 
 
-def predict_command(model_path: Path, data: str, *, out: Path, split: str = "test",
+def predict_command(model_path: Path, data: str, *, out: Path, split: str | None = None,
                     task: str | None = None, params: dict[str, Any] | None = None) -> Path:
     """Write the model's predictions for ``data`` to the CSV file ``out``; returns ``out``."""
-    check_choice("split", split, ("train", "val", "test"))
     if task is not None:
         check_choice("task", task, TRAIN_TASKS)
     model, record = load_model(model_path)
-    X, y = _inputs(model, record, model_path, data, split, task, dict(params or {}))
+    names = model_class_names(model, record)
+    X, targets, carried, note = _inputs(model, record, Path(model_path), data, split, task,
+                                        dict(params or {}), names)
     if _count(X) == 0:
         raise CommandError(f"{data} holds no sequences to predict")
-    rows, header = _rows(model, X, y, record.get("classes"))
     out = Path(out)
     if out.is_dir():
         raise CommandError(f"--out {out} is a folder; give a file name such as predictions.csv")
+    rows, header = _rows(model, X, targets, names, carried)
     out.parent.mkdir(parents=True, exist_ok=True)
     with open(out, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(header)
         writer.writerows(rows)
-    console().print(f"wrote {len(rows)} predictions for {_count(X)} sequences to {out}")
+    show = console()
+    show.print(f"wrote {len(rows)} predictions for {_count(X)} sequences to {out}")
+    if note:
+        show.print(f"note: {note}")
     return out
 
 
-def _inputs(model: Any, record: dict, model_path: Path, data: str, split: str,
-            task: str | None, params: dict[str, Any]) -> tuple[Any, Any]:
+def _inputs(model: Any, record: dict, model_path: Path, data: str, split: str | None,
+            task: str | None, params: dict[str, Any], names: list[str] | None,
+            ) -> tuple[Any, Any, dict[str, list], str]:
+    """``(X, display-ready targets or None, carried columns, note)``."""
     path = Path(data)
     suffix = path.suffix.lower()
-    trained_on = record.get("kind") == "file" and path.exists() and str(
-        path.resolve()) == record.get("source")
-    if not is_file_argument(data) or trained_on or (
-            suffix not in (".npy", ".npz", *TABLE_SUFFIXES) and path.exists()):
-        dataset = data_for_model(data, record, params, task)
-        check_fit(model, dataset, model_path)
-        return getattr(dataset, split)
+    raw = suffix in (".npy", ".npz") or (suffix in TABLE_SUFFIXES and (
+        model.tokens or not same_file(data, record)))
+    if not is_file_argument(data) or split is not None or not raw:
+        chosen = select(model, record, model_path, data, split, task, params)
+        return chosen.X, _named_targets(model, chosen.y, names), {}, chosen.note
     if not path.exists():
         raise CommandError(f"data file {data} does not exist; give a .npy, .npz or .csv file "
                            f"or a built-in dataset name")
-    if suffix in (".npy", ".npz"):
-        X, y = read_inputs(path)
-    elif suffix in TABLE_SUFFIXES:
-        X, y = _read_table(model, path)
-    else:
-        raise CommandError(f"{data}: cannot predict from a {suffix or 'suffix-less'} file; "
-                           f"expected .npy, .npz, .csv or a built-in dataset name")
+    if suffix in TABLE_SUFFIXES:
+        X, targets, carried = _read_table(model, model_path, path)
+        return X, targets, carried, ""
+    X, y = read_inputs(path)
     _check_arrays(model, model_path, path, X)
-    return X, y
+    return X, y, {}, ""
+
+
+def _named_targets(model: Any, y: Any, names: list[str] | None) -> Any:
+    """Class indices → the model's class names (``""`` for a step without a target)."""
+    if y is None or names is None or not model.is_classifier:
+        return y
+    labels = np.asarray(names, dtype=object)
+    if model.output_mode == "sequence":
+        return [[labels[v] if v >= 0 else "" for v in np.asarray(t, dtype=np.int64)]
+                for t in y]
+    return labels[np.asarray(y, dtype=np.int64).reshape(-1)]
 
 
 def _check_arrays(model: Any, model_path: Path, path: Path, X: Any) -> None:
@@ -109,91 +119,146 @@ def _check_arrays(model: Any, model_path: Path, path: Path, X: Any) -> None:
                            f"but got {got}")
 
 
-def _read_table(model: Any, path: Path) -> tuple[Any, None]:
+# ---------------------------------------------------------------------- tables
+def _id_column(header: list[str]) -> int | None:
+    lowered = [name.strip().lower() for name in header]
+    return next((i for i, name in enumerate(lowered) if name == "id" or name.endswith("_id")),
+                None)
+
+
+def _read_table(model: Any, model_path: Path, path: Path) -> tuple[Any, Any, dict[str, list]]:
+    from rnnlab.datasets.errors import DataError
+    from rnnlab.datasets.files._read import csv_rows, decode, read_bytes
+
     delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
     try:
-        with open(path, newline="", encoding="utf-8") as handle:
-            rows = [row for row in csv.reader(handle, delimiter=delimiter) if row]
-    except UnicodeDecodeError:
-        raise CommandError(f"{path} is not UTF-8 text; expected a CSV file") from None
+        rows, lines = csv_rows(decode(read_bytes(path), str(path)), delimiter, str(path))
+    except DataError as error:
+        raise CommandError(str(error)) from None
     if not rows:
         raise CommandError(f"{path} is empty; expected one sequence (or text) per row")
     if model.tokens:
-        return _encode_texts(model, path, rows), None
+        return _encode_texts(model, model_path, path, rows)
+    return _numeric_rows(model, model_path, path, rows, lines)
+
+
+def _is_number(text: str) -> bool:
     try:
-        [float(v) for v in rows[0]]
+        float(text)
     except ValueError:
-        rows = rows[1:]        # a header row
-    try:
-        values = np.array([[float(v) for v in row] for row in rows], dtype=np.float32)
-    except ValueError:
-        raise CommandError(f"{path} holds non-numeric values or rows of different lengths; "
-                           f"expected one sequence per row, time × features numbers") from None
-    if values.ndim != 2 or values.shape[0] == 0:
-        raise CommandError(f"{path} has no rows of numbers; expected one sequence per row")
+        return False
+    return True
+
+
+def _numeric_rows(model: Any, model_path: Path, path: Path, rows: list[list[str]],
+                  lines: list[int]) -> tuple[Any, None, dict[str, list]]:
+    header = None if all(_is_number(v) for v in rows[0] if v.strip()) else rows[0]
+    body, body_lines = (rows[1:], lines[1:]) if header else (rows, lines)
+    if not body:
+        raise CommandError(f"{path} has a header but no rows of numbers; expected one sequence "
+                           f"per row")
+    id_at = _id_column(header) if header else None
     features = model.features
-    if values.shape[1] % features:
-        raise CommandError(f"{path} rows hold {values.shape[1]} numbers, not a multiple of the "
-                           f"{features} features per step the model expects")
-    return values.reshape(len(values), -1, features), None
+    sequences, ids = [], []
+    for row, line in zip(body, body_lines, strict=True):
+        cells = [(k, v) for k, v in enumerate(row) if k != id_at]
+        while cells and not cells[-1][1].strip():
+            cells.pop()     # a shorter sequence in a rectangular table
+        bad = next((k for k, v in cells if not _is_number(v)), None)
+        if bad is not None:
+            column = (f"column {header[bad]!r}" if header and bad < len(header)
+                      else f"field {bad + 1}")
+            raise CommandError(
+                f"{path}: row {line}, {column} holds {row[bad][:40]!r}, not a number, but "
+                f"{model_path} reads numbers ({features} feature{'s' if features != 1 else ''} "
+                f"per step), one sequence per row; text needs a model trained on text")
+        if len(cells) % features or not cells:
+            raise CommandError(f"{path}: row {line} holds {len(cells)} numbers, not a positive "
+                               f"multiple of the {features} features per step {model_path} "
+                               f"expects")
+        sequences.append(np.asarray([v for _, v in cells], dtype=np.float32).reshape(
+            -1, features))
+        if id_at is not None:
+            ids.append(row[id_at] if id_at < len(row) else "")
+    carried = {header[id_at].strip(): ids} if id_at is not None else {}
+    if len({len(s) for s in sequences}) == 1:
+        return np.stack(sequences), None, carried
+    return sequences, None, carried
 
 
-def _encode_texts(model: Any, path: Path, rows: list[list[str]]) -> list[np.ndarray]:
-    from rnnlab.datasets.files.text_files import TEXT_NAMES
+def _encode_texts(model: Any, model_path: Path, path: Path, rows: list[list[str]],
+                  ) -> tuple[list[np.ndarray], Any, dict[str, list]]:
+    from rnnlab.datasets.files.text_files import LABEL_NAMES, TEXT_NAMES
 
-    tokenizer = getattr(model, "tokenizer", None)
+    tokenizer = model.tokenizer
     if tokenizer is None:
-        raise CommandError(f"{path}: the model file has no tokenizer (it was not written by "
-                           f"`rnnlab train`), so text cannot be turned into ids; give a .npz "
-                           f"of token ids instead")
+        raise CommandError(f"{path}: {model_path} carries no tokenizer, so text cannot be "
+                           f"turned into ids; give a .npz of token ids instead")
     header = [name.strip().lower() for name in rows[0]]
     column = next((header.index(n) for n in TEXT_NAMES if n in header), None)
-    body = rows[1:] if column is not None else rows
+    label = next((header.index(n) for n in LABEL_NAMES if n in header), None)
+    id_at = _id_column(rows[0])
+    has_header = column is not None
+    body = rows[1:] if has_header else rows
     column = column or 0
     texts = [row[column] if column < len(row) else "" for row in body]
-    return [np.asarray(tokenizer.encode(text), dtype=np.int64) for text in texts]
+    carried: dict[str, list] = {}
+    if has_header and id_at is not None:
+        carried[rows[0][id_at].strip()] = [row[id_at] if id_at < len(row) else "" for row in body]
+    carried["text"] = texts
+    try:
+        encoded = [np.asarray(tokenizer.encode(text), dtype=np.int64) for text in texts]
+    except ValueError as error:
+        raise CommandError(f"{path}: {str(error).splitlines()[0]}") from None
+    empty = next((i for i, ids in enumerate(encoded) if len(ids) == 0), None)
+    if empty is not None:
+        raise CommandError(f"{path}: text {empty + 1} holds no {tokenizer.level}s the model "
+                           f"can read; remove it or give it some text")
+    targets = None
+    if has_header and label is not None and model.is_classifier:
+        targets = [row[label].strip() if label < len(row) else "" for row in body]
+    return encoded, targets, carried
 
 
-def _rows(model: Any, X: Any, y: Any, names: list[str] | None = None,
-          ) -> tuple[list[list[Any]], list[str]]:
+# ---------------------------------------------------------------------- output rows
+def _rows(model: Any, X: Any, targets: Any, names: list[str] | None,
+          carried: dict[str, list]) -> tuple[list[list[Any]], list[str]]:
     outputs = model.predict(X)
-    labels = model._labels() if model.is_classifier else None
-    if labels is not None and names and len(names) == len(labels) and [
-            _plain(v) for v in labels] == list(range(len(names))):
-        # Trained on class codes: show the data's class names, for targets too.
-        labels = np.asarray(names)
-        if y is not None and model.output_mode == "sequence":   # -1: a step with no target
-            y = [[labels[v] if v >= 0 else "" for v in np.asarray(t, dtype=np.int64)]
-                 for t in y]
-        elif y is not None:
-            y = labels[np.asarray(y, dtype=np.int64).reshape(-1)]
-    has_target = y is not None
+    labels = None
+    if model.is_classifier:
+        labels = np.asarray(names if names is not None else model._labels())
+    extra = list(carried)
+    has_target = targets is not None
+
+    def lead(i: int) -> list[Any]:
+        return [i, *(carried[name][i] for name in extra)]
+
     if model.output_mode == "sequence":
-        header = ["index", "step", "prediction"] + (["target"] if has_target else [])
+        header = ["index", *extra, "step", "prediction"] + (["target"] if has_target else [])
         rows = []
         for i, out in enumerate(outputs):
             out = np.asarray(out)
             for t in range(len(out)):
                 value = labels[int(np.argmax(out[t]))] if labels is not None else _one(out[t])
-                row = [i, t, _plain(value)]
+                row = [*lead(i), t, _plain(value)]
                 if has_target:
-                    row.append(_plain(np.asarray(y[i])[t]))
+                    row.append(_plain(np.asarray(targets[i], dtype=object)[t]))
                 rows.append(row)
         return rows, header
     outputs = np.asarray(outputs)
     if labels is not None:
-        header = ["index", "prediction", *(f"p_{c}" for c in labels)]
-        rows = [[i, _plain(labels[int(np.argmax(p))]), *(f"{v:.6g}" for v in p)]
+        header = ["index", *extra, "prediction", *(f"p_{c}" for c in labels)]
+        rows = [[*lead(i), _plain(labels[int(np.argmax(p))]), *(f"{v:.6g}" for v in p)]
                 for i, p in enumerate(outputs)]
     else:
         values = outputs.reshape(len(outputs), -1)
-        names = ["prediction"] if values.shape[1] == 1 else [
+        columns = ["prediction"] if values.shape[1] == 1 else [
             f"prediction_{k}" for k in range(values.shape[1])]
-        header = ["index", *names]
-        rows = [[i, *(f"{v:.6g}" for v in row)] for i, row in enumerate(values)]
+        header = ["index", *extra, *columns]
+        rows = [[*lead(i), *(f"{v:.6g}" for v in row)] for i, row in enumerate(values)]
     if has_target:
-        targets = np.asarray(y)
-        flat = targets.reshape(len(targets), -1) if targets.ndim > 1 else targets[:, None]
+        flat = np.asarray(targets, dtype=object)
+        flat = flat.reshape(len(flat), -1) if flat.ndim > 1 else flat[:, None]
         header += ["target"] if flat.shape[1] == 1 else [f"target_{k}" for k in
                                                          range(flat.shape[1])]
         for row, target in zip(rows, flat, strict=False):

@@ -19,9 +19,7 @@ from rnnlab.commands.common import (
     TRAIN_TASKS,
     CommandInterrupted,
     check_choice,
-    check_fit,
     console,
-    data_for_model,
     data_record,
     load_data,
     load_model,
@@ -30,8 +28,6 @@ from rnnlab.commands.common import (
 )
 from rnnlab.commands.inspect_export import CommandError
 from rnnlab.training.errors import TrainingDivergedError
-
-SPLITS = ("train", "val", "test")
 
 
 def _count(X: Any) -> int:
@@ -43,8 +39,14 @@ def train_command(data: str, *, out: Path, task: str | None = None, cell: str = 
                   dropout: float = 0.0, embedding_dim: int | None = None, epochs: int = 20,
                   batch_size: int = 32, lr: float | None = None, optimizer: str = "adam",
                   engine: str = "torch", seed: int = 0, val: float | None = None,
-                  params: dict[str, Any] | None = None, progress: bool = True) -> Any:
-    """Train a model on ``data`` and save it to ``out``; returns the trained model."""
+                  params: dict[str, Any] | None = None, progress: bool = True,
+                  patience: int | None = None, plot: Path | None = None,
+                  log_dir: Path | None = None) -> Any:
+    """Train a model on ``data`` and save it to ``out``; returns the trained model.
+
+    ``patience`` stops early (the best epoch's weights are kept), ``plot`` writes the
+    training-progress PNG there, ``log_dir`` writes TensorBoard event files.
+    """
     import rnnlab
     from rnnlab.study.data import sizes_of
     from rnnlab.study.runner import EMBEDDING_DIM
@@ -60,6 +62,10 @@ def train_command(data: str, *, out: Path, task: str | None = None, cell: str = 
     if Path(out).is_dir():
         raise CommandError(f"--out {out} is a folder; give a file name such as "
                            f"model.safetensors")
+    if patience is not None and patience < 1:
+        raise CommandError(f"--patience must be a positive number of epochs, got {patience}")
+    if plot is not None and (Path(plot).is_dir() or Path(plot).suffix.lower() != ".png"):
+        raise CommandError(f"--plot {plot} must name a .png file, such as progress.png")
     params = dict(params or {})
     dataset = load_data(data, task=task, params=params)
     (X, y), (X_val, y_val), (X_test, y_test) = dataset.train, dataset.val, dataset.test
@@ -78,7 +84,8 @@ def train_command(data: str, *, out: Path, task: str | None = None, cell: str = 
         validation = val if val > 0 else None
     options = rnnlab.TrainingOptions(
         optimizer=optimizer, learning_rate=lr, max_epochs=epochs, batch_size=batch_size,
-        validation_data=validation, seed=seed, engine=engine, verbose=progress)
+        validation_data=validation, seed=seed, engine=engine, verbose=progress,
+        patience=patience, log_dir=log_dir)
     out_console = console()
     out_console.print(f"{cell.upper()} · {dataset.task} on {dataset.name} · "
                       f"{model.num_parameters():,} parameters · train/val/test "
@@ -96,11 +103,21 @@ def train_command(data: str, *, out: Path, task: str | None = None, cell: str = 
         path = save_model(model, Path(out), record)
         raise CommandInterrupted(f"interrupted (Ctrl-C) after {history.epochs} of {epochs} "
                                  f"epochs; {_kept(history, path)}")
+    if history.stop_reason == "early_stopping":
+        out_console.print(f"stopped early after epoch {history.epochs}: no lower validation "
+                          f"loss for {patience} epochs; kept epoch {history.best_epoch}")
     if _count(X_test):
-        for table in metrics_table(model.evaluate(X_test, y_test), f"{dataset.name}, test"):
+        for table in metrics_table(model.evaluate(X_test, y_test), f"{dataset.name}, test",
+                                   dataset.classes):
             out_console.print(table)
     path = save_model(model, Path(out), record)
     out_console.print(f"saved {path}")
+    if plot is not None:
+        Path(plot).parent.mkdir(parents=True, exist_ok=True)
+        out_console.print(f"training progress plot: {history.plot(str(plot))}")
+    if log_dir is not None:
+        out_console.print(f"TensorBoard logs: {log_dir} (view with tensorboard --logdir "
+                          f"{log_dir})")
     return model
 
 
@@ -112,20 +129,20 @@ def _kept(history: Any, path: Path) -> str:
 
 
 def evaluate_command(model_path: Path, data: str, *, task: str | None = None,
-                     split: str = "test", params: dict[str, Any] | None = None) -> dict:
-    """Print the scores of a saved model on a split of ``data``; returns them."""
-    check_choice("split", split, SPLITS)
+                     split: str | None = None, params: dict[str, Any] | None = None) -> dict:
+    """Print the scores of a saved model on ``data`` — a whole file, or a built-in dataset's
+    test split, unless ``split`` says otherwise (see :mod:`rnnlab.commands.selection`) —
+    and return them."""
+    from rnnlab.commands.selection import model_class_names, select
+
     if task is not None:
         check_choice("task", task, TRAIN_TASKS)
     model, record = load_model(model_path)
-    dataset = data_for_model(data, record, dict(params or {}), task)
-    check_fit(model, dataset, model_path)
-    X, y = getattr(dataset, split)
-    if _count(X) == 0:
-        raise CommandError(f"the {split} split of {dataset.name} is empty; pick another with "
-                           f"--split")
-    result = model.evaluate(X, y)
+    chosen = select(model, record, Path(model_path), data, split, task, dict(params or {}))
+    result = model.evaluate(chosen.X, chosen.y)
     out = console()
-    for table in metrics_table(result, f"{dataset.name}, {split} ({_count(X)})"):
+    for table in metrics_table(result, chosen.title, model_class_names(model, record)):
         out.print(table)
+    if chosen.note:
+        out.print(f"note: {chosen.note}")
     return result

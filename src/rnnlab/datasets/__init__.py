@@ -22,7 +22,8 @@ What exists — :func:`names`, :func:`describe`, :func:`takes_length`, :func:`sp
   ``shakespeare``, ``polarity``, ``movie_reviews``.
 
 Your own files: :func:`from_file` (CSV/TSV/Parquet series or labelled texts, folders of
-``.txt`` per class, plain text, ``.npy``/``.npz``, UEA ``.ts``).
+``.txt`` per class, plain text, ``.npy``/``.npz``, UEA ``.ts``); :func:`whole_file` reads one
+whole and in order, for a trained model to score or predict.
 
 Layout of every :class:`Dataset` (batch first): X is ``(n, time, features)`` float32, or a
 list of ``(time, features)`` arrays when lengths differ; text X holds int64 token ids
@@ -42,6 +43,7 @@ from rnnlab.datasets.files import (
     load_timeseries,
     load_ts,
     read_ts,
+    whole_file,
 )
 from rnnlab.datasets.registry import (
     DatasetSpec,
@@ -99,4 +101,5 @@ __all__ = [
     "takes_length",
     "tokenizer_from_dict",
     "unpad",
+    "whole_file",
 ]

@@ -44,6 +44,18 @@ def sorted_labels(labels: Any) -> list[str]:
         return distinct
 
 
+def _check_known(name: str, tokenizer: Any, texts: list[str]) -> None:
+    """Refuse, in one sentence, tokens a fitted tokenizer without ``<unk>`` cannot encode."""
+    if tokenizer.oov_id is not None:
+        return
+    unknown = sorted({t for text in texts for t in tokenizer.tokens(text)} - set(tokenizer.index))
+    if unknown:
+        shown = ", ".join(map(repr, unknown[:5])) + (", …" if len(unknown) > 5 else "")
+        raise DataError(f"{name}: holds {len(unknown)} {tokenizer.level}s the model's "
+                        f"tokenizer has no id for ({shown}); it only reads the "
+                        f"{tokenizer.level}s of the text it was trained on")
+
+
 def _vocab_size(owner: str, vocab_size: Any) -> int | None:
     return None if vocab_size is None else check_int(owner, "vocab_size", vocab_size, minimum=3)
 
@@ -51,8 +63,14 @@ def _vocab_size(owner: str, vocab_size: Any) -> int | None:
 def text_classification_dataset(name: str, texts: list[str], labels: list[str], *,
                                 level: str = "word", vocab_size: int | None = 20000,
                                 max_length: int | None = 200, ratios: Any = (0.8, 0.1, 0.1),
-                                seed: int = 0, info: dict[str, Any] | None = None) -> Dataset:
+                                seed: int = 0, info: dict[str, Any] | None = None,
+                                tokenizer: Any = None) -> Dataset:
     """Tokenise labelled texts into a classification dataset (stratified split).
+
+    ``tokenizer``: an already fitted tokenizer (a trained model's, ``model.tokenizer``) to
+    encode with instead of fitting one on the training texts; ``level``, ``vocab_size`` and
+    ``max_length`` are then the tokenizer's own, and texts of one class only are accepted
+    (data for a trained model to score, not to train on).
 
     Example:
         >>> texts = ["good film", "bad film", "great fun", "awful mess"] * 5
@@ -70,18 +88,21 @@ def text_classification_dataset(name: str, texts: list[str], labels: list[str], 
     if len(texts) != len(labels):
         raise DataError(f"{name}: {len(texts)} texts but {len(labels)} labels")
     classes = sorted_labels(labels)
-    if len(classes) < 2:
+    if len(classes) < 2 and tokenizer is None:   # with a model's tokenizer: data to score
         found = f"every text has the label {classes[0]!r}" if classes else "there are no texts"
         raise DataError(f"{name}: {found}; a classifier needs at least two classes")
     code = {label: i for i, label in enumerate(classes)}
     y = np.array([code[label] for label in labels], dtype=np.int64)
     parts = split_indices(len(texts), ratios, method="stratified", labels=y, seed=seed)
-    train_texts = take(texts, parts[0])
-    if level == "word":
-        tokenizer: Any = WordTokenizer(vocab_size, max_length=max_length)
-    else:
-        tokenizer = CharTokenizer(oov_token="<unk>", pad_token="<pad>", max_length=max_length)
-    tokenizer.fit(train_texts)
+    if tokenizer is None:
+        if level == "word":
+            tokenizer = WordTokenizer(vocab_size, max_length=max_length)
+        else:
+            tokenizer = CharTokenizer(oov_token="<unk>", pad_token="<pad>",
+                                      max_length=max_length)
+        tokenizer.fit(take(texts, parts[0]))
+    level = tokenizer.level
+    _check_known(name, tokenizer, texts)
     encoded = tokenizer.encode_batch(texts)
     empty = [i for i, ids in enumerate(encoded) if len(ids) == 0]
     if empty:
@@ -104,13 +125,15 @@ def _chunks(ids: np.ndarray, length: int, stride: int) -> tuple[np.ndarray, np.n
 def language_model_dataset(name: str, text: str, *, level: str = "char", length: int = 100,
                            stride: int | None = None, vocab_size: int | None = None,
                            ratios: Any = (0.9, 0.05, 0.05),
-                           info: dict[str, Any] | None = None) -> Dataset:
+                           info: dict[str, Any] | None = None,
+                           tokenizer: Any = None) -> Dataset:
     """Next-token prediction chunks from one long text, split chronologically.
 
     ``level="char"``: the vocabulary is every character of the text (a character set says
     nothing a model could exploit about held-out text, and it keeps ids stable across
     splits). ``level="word"``: the ``vocab_size`` most frequent words of the training part,
-    plus ``<unk>``.
+    plus ``<unk>``. ``tokenizer``: an already fitted tokenizer (a trained model's) to encode
+    with instead; ``level`` is then the tokenizer's.
 
     Example:
         >>> ds = language_model_dataset("toy", "abcabcabc" * 20, length=8)
@@ -122,15 +145,18 @@ def language_model_dataset(name: str, text: str, *, level: str = "char", length:
     stride = length if stride is None else check_int(name, "stride", stride, minimum=1)
     vocab_size = _vocab_size(name, vocab_size)
     ratios = check_ratios(name, ratios)
-    if level == "char":
-        tokenizer: Any = CharTokenizer().fit(text)
-        tokens: list[str] = list(text)
+    fitted = tokenizer is not None
+    if fitted:
+        level = tokenizer.level
+        _check_known(name, tokenizer, [text])
+    elif level == "char":
+        tokenizer = CharTokenizer().fit(text)
     else:
         tokenizer = WordTokenizer(vocab_size, pad_token=None)
-        tokens = tokenizer.tokens(text)
+    tokens: list[str] = tokenizer.tokens(text)
     parts = split_indices(max(len(tokens), 1), ratios, method="block")
     bounds = [0, len(parts[0]), len(parts[0]) + len(parts[1]), len(tokens)]
-    if level == "word":
+    if level == "word" and not fitted:
         tokenizer.fit(" ".join(tokens[:bounds[1]]))  # vocabulary from the training part only
     index, oov = tokenizer.index, tokenizer.oov_id
     ids = np.array([index.get(token, oov) for token in tokens], dtype=np.int64)

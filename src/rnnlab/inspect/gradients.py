@@ -176,3 +176,51 @@ def backward_flow(engine: Any, grad_out: np.ndarray, batch: int, steps: int,
             if k > 0:
                 grad = node.drops[k - 1].backward(grad)
     return flows
+
+
+# ---------------------------------------------------------------------- by distance
+def flow_by_distance(grad_hidden: np.ndarray, distance: np.ndarray, *, relative: bool = True,
+                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Gradient flow against the distance from the end of the scan, averaged over sequences.
+
+    Each sequence is measured from its *own* last step: ``d`` counts steps back from where its
+    scan ends (``distance``, NaN past its end), and with ``relative=True`` its norms are divided
+    by its own norm at ``d = 0``,
+
+        r_b(d) = ‖∂L/∂h_{end_b − d}‖ / ‖∂L/∂h_{end_b}‖,
+
+    so that the curve shows how the gradient decays, not how large each sequence's loss was.
+    Entry ``d`` is the mean over the sequences that reach distance ``d`` (length > d), and
+    ``count[d]`` says how many those are: on variable-length data the long end of the curve
+    rests on the few longest sequences. A sequence whose gradient at ``d = 0`` is zero has no
+    ratio and is left out.
+
+    Args:
+        grad_hidden: ``(B, T)`` ``‖∂L/∂h_t‖``, NaN past each sequence's end.
+        distance: ``(B, T)`` steps from the end of the scan, NaN past each sequence's end.
+        relative: divide by each sequence's own norm at distance 0 (``False``: raw norms).
+
+    Returns:
+        ``(distance, mean, count)``, each of length ``max distance + 1``.
+
+    Example:
+        >>> g = np.array([[4.0, 2.0, 1.0], [np.nan, 9.0, 3.0]])   # lengths 3 and 2
+        >>> d = np.array([[2.0, 1.0, 0.0], [np.nan, 1.0, 0.0]])
+        >>> _, mean, count = flow_by_distance(g, d)
+        >>> mean.tolist(), count.tolist()
+        ([1.0, 2.5, 4.0], [2, 2, 1])
+    """
+    steps = int(np.nanmax(distance)) + 1
+    values = np.asarray(grad_hidden, dtype=np.float64)
+    if relative:
+        end = np.nansum(np.where(distance == 0, values, np.nan), axis=1)       # (B,)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            values = np.where(end[:, None] > 0, values / end[:, None], np.nan)
+    means = np.full(steps, np.nan)
+    counts = np.zeros(steps, dtype=np.int64)
+    for d in range(steps):
+        chosen = values[(distance == d) & np.isfinite(values)]
+        counts[d] = chosen.size
+        if chosen.size:
+            means[d] = chosen.mean()
+    return np.arange(steps), means, counts

@@ -123,23 +123,23 @@ class Trace:
                                for gate, v in values.items()}
         return out
 
-    def gradient_flow(self, name: str | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """``(distance, mean ‖∂L/∂h_t‖)`` of one traced layer (default: the forward direction of
-        the last recurrent layer), averaged over the sequences that reach each distance.
+    def gradient_flow(self, name: str | None = None, *, relative: bool = True,
+                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(distance, mean, count)`` of one traced layer (default: the forward direction of
+        the last recurrent layer): ``‖∂L/∂h_t‖`` measured from each sequence's own last step,
+        relative to its norm there (``relative=False``: raw norms), averaged over the
+        ``count[d]`` sequences that reach distance ``d`` — see
+        :func:`rnnlab.inspect.gradients.flow_by_distance`.
 
         ``distance[j] = j`` steps from the end of the scan (see :meth:`LayerTrace.distance`).
         """
+        from rnnlab.inspect.gradients import flow_by_distance
+
         layer = self[name] if name else self._default_flow_layer()
         if layer.grad_hidden is None:
             raise ValueError("this trace has no gradients; call trace(..., gradients=True)")
-        distance = layer.distance(self.lengths)
-        steps = int(np.nanmax(distance)) + 1
-        means = np.full(steps, np.nan)
-        for d in range(steps):
-            chosen = layer.grad_hidden[distance == d]
-            if chosen.size:
-                means[d] = chosen.mean()
-        return np.arange(steps), means
+        return flow_by_distance(layer.grad_hidden, layer.distance(self.lengths),
+                                relative=relative)
 
     def _default_flow_layer(self) -> LayerTrace:
         forward = [layer for layer in self.layers if layer.direction == 0]

@@ -7,6 +7,7 @@ holds → write the report. Rerunning the same call resumes: finished runs are r
 
 from __future__ import annotations
 
+import functools
 import os
 import time
 from collections.abc import Callable, Sequence
@@ -147,9 +148,13 @@ def _order_for_speed(runs: list[RunConfig]) -> list[RunConfig]:
 def run_study(config: StudyConfig, out: str | os.PathLike, *, workers: int | None = None,
               executor: str = "local", address: str | None = None, progress: bool = True,
               report: bool = True, function: Callable | None = None,
-              console: Any = None) -> StudyResult:
-    """Execute ``config`` into ``out`` (resuming), then analyse and (optionally) report."""
+              console: Any = None, log_dir: str | os.PathLike | None = None) -> StudyResult:
+    """Execute ``config`` into ``out`` (resuming), then analyse and (optionally) report;
+    ``log_dir``: TensorBoard events of every run, one folder per run."""
     from rnnlab.study.runner import execute
+
+    if function is None and log_dir is not None:
+        function = functools.partial(execute, log_dir=str(Path(log_dir).resolve()))
 
     started = time.perf_counter()
     folder = check_output_dir(out)
@@ -209,7 +214,8 @@ def compare(tasks: str | Sequence[str] | None = None, *, data: str | os.PathLike
             suite: str | None = None, params: dict[str, Any] | None = None,
             out: str | os.PathLike = "rnnlab-study", workers: int | None = None,
             executor: str = "local", address: str | None = None, progress: bool = True,
-            report: bool = True, **settings: Any) -> StudyResult:
+            report: bool = True, log_dir: str | os.PathLike | None = None,
+            **settings: Any) -> StudyResult:
     """Compare RNN, LSTM and GRU fairly on built-in tasks or your own data; resumable.
 
     Args:
@@ -224,6 +230,8 @@ def compare(tasks: str | Sequence[str] | None = None, *, data: str | os.PathLike
         workers: local processes (default: every core); ``executor="ray"`` with ``address``
             runs on a Ray cluster.
         progress, report: show live progress; write the report.
+        log_dir: write TensorBoard event files of every run there, one folder per run
+            (``tensorboard --logdir`` on it shows them side by side).
         **settings: any :class:`StudyConfig` field — ``match``, ``hidden_size``, ``epochs``,
             ``steps``, ``seconds``, ``learning_rate``, ``batch_size``, ``optimizer``,
             ``threshold``, ``engine``… A run stops at the first budget it reaches; giving
@@ -242,7 +250,7 @@ def compare(tasks: str | Sequence[str] | None = None, *, data: str | os.PathLike
     config = build_config(tasks=tasks, data=data, data_task=data_task, cells=cells,
                           lengths=lengths, seeds=seeds, suite=suite, params=params, **settings)
     return run_study(config, out, workers=workers, executor=executor, address=address,
-                     progress=progress, report=report)
+                     progress=progress, report=report, log_dir=log_dir)
 
 
 def render_report(database: str | os.PathLike, out: str | os.PathLike | None = None

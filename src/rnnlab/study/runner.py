@@ -9,6 +9,7 @@ returns a plain dict ready for :meth:`rnnlab.study.store.Store.save_result`.
 from __future__ import annotations
 
 import math
+import os
 import resource
 import sys
 import time
@@ -90,9 +91,22 @@ def _val_score(logs: dict[str, float], metric: str) -> float:
     return float(logs.get(f"val_{metric}", math.nan))
 
 
+def log_name(run: RunConfig) -> str:
+    """The TensorBoard run folder of one study run: readable, and unique by its key.
+
+    Example:
+        >>> log_name(RunConfig("lstm", 16, 1, "adding", 10, 0)).startswith("adding-T10-lstm-h16-")
+        True
+    """
+    length = "" if run.length is None else f"-T{run.length}"
+    return f"{run.task}{length}-{run.cell}-h{run.hidden_size}-seed{run.seed}-{run.key}"
+
+
 def execute(run_fields: dict[str, Any],
-            report: Callable[[dict[str, Any]], None] | None = None) -> dict[str, Any]:
-    """Train and measure one run; ``report`` (optional) gets a dict after every epoch.
+            report: Callable[[dict[str, Any]], None] | None = None, *,
+            log_dir: str | None = None) -> dict[str, Any]:
+    """Train and measure one run; ``report`` (optional) gets a dict after every epoch;
+    ``log_dir`` (optional) gets the run's TensorBoard events in ``log_dir/<log_name(run)>``.
 
     Returns the result columns of the ``runs`` table, ``"epochs"`` (one dict per epoch) and
     ``"extra"`` (gradient flow at init and after training, robustness, length generalisation).
@@ -137,7 +151,8 @@ def execute(run_fields: dict[str, Any],
         optimizer=run.optimizer, learning_rate=run.learning_rate, schedule=run.schedule,
         max_epochs=max_epochs, batch_size=run.batch_size, gradient_clip=run.gradient_clip,
         validation_data=(X_val, y_val), seed=run.seed, engine=run.engine, dtype=run.dtype,
-        device="cpu", verbose=False)
+        device="cpu", verbose=False,
+        log_dir=None if log_dir is None else os.path.join(log_dir, log_name(run)))
     callbacks: list[Any] = [record]
     if run.steps is not None or run.seconds is not None:
         callbacks.insert(0, BudgetStop(run.steps, run.seconds))

@@ -51,6 +51,7 @@ from rnnlab.training.options import TrainingOptions
 from rnnlab.training.progress import make_progress
 from rnnlab.training.schedules import make_schedule
 from rnnlab.training.state import RunState
+from rnnlab.training.tensorboard import option_callbacks
 
 EVAL_BATCH = 256
 PLOT_NAME = "training-progress.png"
@@ -67,7 +68,11 @@ def train(model: Any, X: Any, y: Any = None, options: TrainingOptions | None = N
     Args:
         model: an :class:`rnnlab.Sequential` (e.g. from :func:`rnnlab.build`).
         X: ``(batch, time, features)`` array, a list of ``(time_i, features)`` arrays, a pandas
-            DataFrame, or token ids for a model starting with an ``Embedding``.
+            DataFrame, or token ids for a model starting with an ``Embedding`` — or a
+            :class:`rnnlab.datasets.Dataset` (``rnnlab.train(model, data, options)``): its
+            train split is used and the model remembers its description (tokenizer, class
+            names, scalers; :meth:`~rnnlab.Sequential.remember_data`), so the saved model can
+            read and write text on its own, as a Keras model keeps its preprocessing layers.
         y: class labels (integers or strings), values, or per-step targets — see
             :mod:`rnnlab.targets`.
         options: :class:`rnnlab.TrainingOptions` (defaults when omitted).
@@ -105,6 +110,7 @@ def train(model: Any, X: Any, y: Any = None, options: TrainingOptions | None = N
     if not isinstance(model, Sequential):
         raise ValueError(f"model must be an rnnlab.Sequential (see rnnlab.build), got "
                          f"{type(model).__name__}")
+    X, y, options = _from_dataset(model, X, y, options)
     options = TrainingOptions() if options is None else options
     if not isinstance(options, TrainingOptions):
         raise ValueError(f"options must be rnnlab.TrainingOptions, got {type(options).__name__}")
@@ -127,8 +133,24 @@ def train(model: Any, X: Any, y: Any = None, options: TrainingOptions | None = N
         if resume and checkpointer.exists():
             checkpointer.restore(run, engine, schedule)
     loop = _Loop(model, options, engine, data, run, schedule, checkpointer,
-                 as_callbacks(callbacks))
+                 as_callbacks(callbacks) + option_callbacks(options))
     return loop.run()
+
+
+def _from_dataset(model: Any, X: Any, y: Any, options: Any) -> tuple[Any, Any, Any]:
+    """``train(model, dataset, options)``: the dataset's train split, its description stored
+    on the model; anything else passes through."""
+    from rnnlab.datasets.dataset import Dataset
+
+    if not isinstance(X, Dataset):
+        return X, y, options
+    if isinstance(y, TrainingOptions) and options is None:
+        y, options = None, y          # train(model, dataset, options), positionally
+    if y is not None:
+        raise ValueError("given a Dataset, train() takes its targets from it: call "
+                         "rnnlab.train(model, dataset, options), without y")
+    model.remember_data(X)
+    return (*X.train, options)
 
 
 def _engine_for(model: Any, options: TrainingOptions) -> Any:

@@ -14,6 +14,7 @@ from typing import Any
 
 from rnnlab.engines import check_engine
 from rnnlab.training.schedules import SCHEDULES, Schedule
+from rnnlab.training.tensorboard import check_tensorboard_installed
 
 OPTIMIZER_NAMES = ("adam", "sgd", "sgdm", "rmsprop")
 DEFAULT_LEARNING_RATE = {"adam": 1e-3, "rmsprop": 1e-3, "sgd": 1e-2, "sgdm": 1e-2}
@@ -62,6 +63,9 @@ class TrainingOptions:
         verbose: live progress bar and one line per epoch.
         plots: ``"training-progress"`` writes ``training-progress.png`` (loss and metric against
             iteration) into ``checkpoint_dir``, or the current folder without one.
+        log_dir: write TensorBoard event files there (losses, metrics, learning rate, gradient
+            norm; see :class:`rnnlab.callbacks.TensorBoard`); needs the ``tensorboard``
+            package (``pip install 'rnnlab[tensorboard]'``).
 
     Example:
         >>> TrainingOptions(max_epochs=5, batch_size=16).learning_rate
@@ -91,6 +95,7 @@ class TrainingOptions:
     device: str = "auto"
     verbose: bool = True
     plots: str | None = None
+    log_dir: str | os.PathLike | None = None
 
     def __post_init__(self) -> None:
         if self.optimizer not in OPTIMIZER_NAMES:
@@ -128,6 +133,11 @@ class TrainingOptions:
         check_engine(self.engine, self.dtype, self.device)
         if self.plots not in PLOTS:
             raise ValueError(f"plots must be None or 'training-progress', got {self.plots!r}")
+        if self.log_dir is not None:
+            if not isinstance(self.log_dir, str | os.PathLike):
+                raise ValueError(f"log_dir must be None or a folder path, got "
+                                 f"{type(self.log_dir).__name__}")
+            check_tensorboard_installed()
         self._check_validation_data()
 
     def _check_validation_data(self) -> None:

@@ -1,8 +1,10 @@
 """The training-progress figure, like MATLAB's training-progress window, written as a PNG.
 
 Two panels against iteration: the loss (training per iteration, lightly, with a smoothed line;
-validation as points at the end of each validated epoch) and the metric, the same way. Drawn
-with matplotlib's Agg canvas directly, so no GUI backend is touched.
+validation as points at the end of each validated epoch) and the metric, the same way. A
+dotted line marks the end of the epoch whose weights the model kept (``history.best_epoch``),
+and the top axis counts epochs, at whole numbers only. Drawn with matplotlib's Agg canvas
+directly, so no GUI backend is touched.
 """
 
 from __future__ import annotations
@@ -27,10 +29,21 @@ def smooth(values: list[float], width: int) -> np.ndarray:
     return (sums[1:] - sums[np.arange(1, array.size + 1) - counts]) / counts
 
 
+def _epoch_axis(axes: Any, epoch_iteration: list[int]) -> None:
+    """A top axis in epochs: epoch ``e`` (1-based) ends at iteration ``epoch_iteration[e-1]``;
+    ticks only at whole epochs, thinned to about ten."""
+    top = axes.secondary_xaxis("top")
+    every = max(1, math.ceil(len(epoch_iteration) / 10))
+    shown = [e for e in range(1, len(epoch_iteration) + 1) if e % every == 0 or e == 1]
+    top.set_xticks([epoch_iteration[e - 1] for e in shown], [str(e) for e in shown])
+    top.set_xlabel("epoch")
+
+
 def plot_training_progress(history: Any, path: str | os.PathLike) -> str:
     """Draw ``history`` into ``path`` (PNG) and return the path as a string."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
     figure = Figure(figsize=(9, 6), tight_layout=True)
     FigureCanvasAgg(figure)
@@ -51,8 +64,15 @@ def plot_training_progress(history: Any, path: str | os.PathLike) -> str:
         if points:
             axes.plot(*zip(*points, strict=True), "o--", color="black", markersize=4,
                       label=f"validation {name}")
+        kept = history.best_epoch
+        if kept and kept <= len(history.epoch_iteration):
+            axes.axvline(history.epoch_iteration[kept - 1], color="tab:green", linestyle=":",
+                         label=f"kept: epoch {kept}")
         axes.set_ylabel(name)
         axes.grid(alpha=0.3)
+        axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+        if row == 1 and history.epoch_iteration:
+            _epoch_axis(axes, history.epoch_iteration)
         if axes.get_legend_handles_labels()[0]:
             axes.legend(loc="best", fontsize=8)
     figure.axes[-1].set_xlabel("iteration")

@@ -23,6 +23,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from rnnlab.datasets.dataset import Dataset
 from rnnlab.datasets.errors import DataError
 from rnnlab.datasets.files._read import PARQUET_SUFFIXES
@@ -30,6 +32,7 @@ from rnnlab.datasets.files.arrays import load_arrays
 from rnnlab.datasets.files.text_files import TEXT_NAMES, load_text, load_text_classification
 from rnnlab.datasets.files.timeseries import load_timeseries
 from rnnlab.datasets.files.ts_format import load_ts, parse_ts, read_ts
+from rnnlab.datasets.labelled import stack_if_equal
 
 TABLE_SUFFIXES = (".csv", ".tsv", ".tab", *PARQUET_SUFFIXES)
 TEXT_SUFFIXES = (".txt", ".text", ".md")
@@ -65,13 +68,53 @@ def _header_names(path: Path) -> list[str]:
     return [name.strip().strip('"').lower() for name in header.split("\x1f")]
 
 
-def from_file(path: Any, task: str | None = None, **params: Any) -> Dataset:
+def _loader_for(path: Any, task: str | None, params: dict[str, Any],
+                ) -> tuple[Callable[..., Dataset], dict[str, Any]]:
+    """The loader :func:`from_file` uses for ``path`` (and the parameters it gets)."""
+    source = Path(str(path))
+    if task is not None and task not in FILE_TASKS:
+        raise DataError(f"{path}: task must be one of {', '.join(FILE_TASKS)}, got {task!r}")
+    if source.is_dir():
+        return load_text_classification, params
+    if not source.exists():
+        raise DataError(f"{path}: no such file or folder")
+    suffixes = "".join(source.suffixes[-2:]).lower()
+    suffix = source.suffix.lower()
+    if suffix == ".ts" or suffixes == ".ts.gz":
+        return load_ts, params
+    if suffix in (".npy", ".npz"):
+        if task is not None:
+            params["task"] = "forecast" if task == "forecast" else task
+        return load_arrays, params
+    if suffix in TEXT_SUFFIXES:
+        if task not in (None, "sequence", "language_model"):
+            raise DataError(f"{path}: a plain-text file is read for language modelling "
+                            f"(task='sequence'); for labelled texts use a CSV or a folder per "
+                            f"class")
+        return load_text, params
+    if suffix in TABLE_SUFFIXES:
+        if task is None:
+            task = "classify" if set(_header_names(source)) & set(TEXT_NAMES) else "forecast"
+        if task == "classify":
+            return load_text_classification, params
+        if task in ("forecast", "regress"):
+            return load_timeseries, params
+        raise DataError(f"{path}: a table is read as a series (task='forecast') or as labelled "
+                        f"texts (task='classify'), not task={task!r}")
+    raise DataError(f"{path}: unknown file type {source.suffix or '(none)'!r}; expected .csv, "
+                    f".tsv, .parquet, .txt, .npy, .npz, .ts or a folder per class")
+
+
+def from_file(path: Any, task: str | None = None, *, tokenizer: Any = None,
+              **params: Any) -> Dataset:
     """Load a user's file (or folder) as a :class:`Dataset`, choosing the loader by its kind.
 
     ``task`` picks between readings of a table: ``"forecast"`` (also ``"regress"``) for a
     time series, ``"classify"`` for labelled texts. Without it, a table with a column named
     like ``text``/``review``/``sentence`` is a text-classification table and anything else a
     series. ``params`` go to the loader (see the table in the module docstring).
+    ``tokenizer`` (a trained model's) encodes text files with that model's vocabulary instead
+    of one fitted on the file; numeric files ignore it.
 
     Example:
         >>> import os, tempfile
@@ -80,38 +123,47 @@ def from_file(path: Any, task: str | None = None, **params: Any) -> Dataset:
         >>> from_file(path, task="forecast", lookback=5).task
         'regress'
     """
-    source = Path(str(path))
-    if task is not None and task not in FILE_TASKS:
-        raise DataError(f"{path}: task must be one of {', '.join(FILE_TASKS)}, got {task!r}")
-    if source.is_dir():
-        return _call(load_text_classification, path, params)
-    if not source.exists():
-        raise DataError(f"{path}: no such file or folder")
-    suffixes = "".join(source.suffixes[-2:]).lower()
-    suffix = source.suffix.lower()
-    if suffix == ".ts" or suffixes == ".ts.gz":
-        return _call(load_ts, path, params)
-    if suffix in (".npy", ".npz"):
-        if task is not None:
-            params["task"] = "forecast" if task == "forecast" else task
-        return _call(load_arrays, path, params)
-    if suffix in TEXT_SUFFIXES:
-        if task not in (None, "sequence", "language_model"):
-            raise DataError(f"{path}: a plain-text file is read for language modelling "
-                            f"(task='sequence'); for labelled texts use a CSV or a folder per "
-                            f"class")
-        return _call(load_text, path, params)
-    if suffix in TABLE_SUFFIXES:
-        if task is None:
-            task = "classify" if set(_header_names(source)) & set(TEXT_NAMES) else "forecast"
-        if task == "classify":
-            return _call(load_text_classification, path, params)
-        if task in ("forecast", "regress"):
-            return _call(load_timeseries, path, params)
-        raise DataError(f"{path}: a table is read as a series (task='forecast') or as labelled "
-                        f"texts (task='classify'), not task={task!r}")
-    raise DataError(f"{path}: unknown file type {source.suffix or '(none)'!r}; expected .csv, "
-                    f".tsv, .parquet, .txt, .npy, .npz, .ts or a folder per class")
+    loader, params = _loader_for(path, task, dict(params))
+    if tokenizer is not None and "tokenizer" in inspect.signature(loader).parameters:
+        params["tokenizer"] = tokenizer
+    return _call(loader, path, params)
+
+
+#: What keeps a file whole and in its own order, for the loaders that split.
+WHOLE_FILE = {"ratios": (1.0, 0.0, 0.0), "val_fraction": 0.0, "test_path": None}
+
+
+def whole_file(path: Any, task: str | None = None, *, tokenizer: Any = None,
+               **params: Any) -> Dataset:
+    """Load every sequence of a file into ``ds.train``, in the file's order, for scoring or
+    predicting with a trained model (``rnnlab evaluate`` / ``predict`` on a new file).
+
+    Like :func:`from_file`, but nothing is held out: the split ratios become ``(1, 0, 0)``, no
+    validation part is carved off, and a ``NAME_TRAIN.ts`` is not joined with its
+    ``NAME_TEST.ts``. ``tokenizer`` (a trained model's) encodes text files with the model's
+    own vocabulary. An ``.npz`` that holds its own train/val/test arrays keeps them in that
+    order, one after another.
+
+    Example:
+        >>> import os, tempfile
+        >>> path = os.path.join(tempfile.mkdtemp(), "reviews.csv")
+        >>> rows = ["great fun,pos", "dull and slow,neg"] * 10
+        >>> _ = open(path, "w").write("text,label\\n" + "\\n".join(rows))
+        >>> whole_file(path).sizes()
+        {'train': 20, 'val': 0, 'test': 0}
+    """
+    loader, _ = _loader_for(path, task, {})
+    accepted = inspect.signature(loader).parameters
+    params.update({k: v for k, v in WHOLE_FILE.items() if k in accepted})
+    dataset = from_file(path, task, tokenizer=tokenizer, **params)
+    if len(dataset.val[0]) or len(dataset.test[0]):   # an .npz with its own split arrays
+        parts = (dataset.train, dataset.val, dataset.test)
+        X = stack_if_equal([x for part in parts for x in part[0]])
+        ys = [part[1] for part in parts]
+        y = (np.concatenate(ys) if all(isinstance(t, np.ndarray) for t in ys)
+             else [t for part in ys for t in part])
+        dataset.train, dataset.val, dataset.test = (X, y), (X[:0], y[:0]), (X[:0], y[:0])
+    return dataset
 
 
 __all__ = [
@@ -123,4 +175,5 @@ __all__ = [
     "load_ts",
     "parse_ts",
     "read_ts",
+    "whole_file",
 ]

@@ -251,6 +251,47 @@ def _header(row: list[str], where: str) -> list[str]:
     return names
 
 
+#: The csv module's limit on one field (131,072 characters by default) would refuse a long
+#: document in a text column; a field may be as long as the file.
+FIELD_LIMIT = 2**31 - 1
+
+#: What the csv module's errors mean, and what to do about them.
+CSV_HINTS = (
+    ("unexpected end of data", "a quoted field is still open at the end of the file (a "
+                               "\" without its closing \"); close or remove that quote"),
+    ("expected after", "a closing quote is followed by more text in the same field; write a "
+                       "quote inside a quoted field as two quotes (\"\")"),
+    ("new-line character seen in unquoted field", "a line break inside a field needs the "
+                                                  "field in quotes"),
+    ("line contains nul", "the file holds NUL bytes, so it is not a text table"),
+)
+
+
+def csv_rows(text: str, delimiter: str, where: str) -> tuple[list[list[str]], list[int]]:
+    """The non-blank rows of CSV ``text`` and the line each starts on; fields of any length.
+
+    Example:
+        >>> csv_rows('a,b\\n"x, y",2\\n\\n', ",", "t.csv")
+        ([['a', 'b'], ['x, y', '2']], [1, 2])
+    """
+    csv.field_size_limit(FIELD_LIMIT)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    try:
+        for row in reader:
+            if not row or (len(row) == 1 and not row[0].strip()):
+                continue  # blank line
+            rows.append(row)
+            lines.append(reader.line_num)
+    except csv.Error as error:
+        message = str(error)
+        hint = next((h for key, h in CSV_HINTS if key in message.lower()),
+                    f"expected {DELIMITERS.get(delimiter, repr(delimiter))}-separated values")
+        raise DataError(f"{where}: row {reader.line_num}: {message}; {hint}") from None
+    return rows, lines
+
+
 def read_csv(path: Any, delimiter: str | None = None, encoding: str = "utf-8") -> Table:
     """A CSV/TSV file with a header row, as a :class:`Table` of strings.
 
@@ -271,19 +312,9 @@ def read_csv(path: Any, delimiter: str | None = None, encoding: str = "utf-8") -
     if not isinstance(delimiter, str) or len(delimiter) != 1 or delimiter in "\n\r\"":
         raise DataError(f"{where}: delimiter must be one character such as ',' or '\\t', "
                         f"got {delimiter!r}")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    rows: list[list[str]] = []
-    lines: list[int] = []
-    try:
-        for row in reader:
-            if not row or (len(row) == 1 and not row[0].strip()):
-                continue  # blank line
-            rows.append(row)
-            lines.append(reader.line_num)
-    except csv.Error as error:
-        raise DataError(f"{where}: row {reader.line_num}: {error}; expected "
-                        f"{DELIMITERS.get(delimiter, repr(delimiter))}-separated values with "
-                        f"balanced quotes") from None
+    rows, lines = csv_rows(text, delimiter, where)
+    if not rows:
+        raise DataError(f"{where}: the file holds no rows; expected a header and data rows")
     columns = _header(rows[0], where)
     if len(rows) == 1:
         raise DataError(f"{where}: has a header ({', '.join(map(repr, columns[:5]))}) but no "

@@ -7,8 +7,10 @@
   case-insensitive. ``X`` is ``(n, time, features)`` or ``(n, time)``; an optional
   ``lengths`` (or ``lengths_train`` …) array marks right-padded sequences' true lengths.
 
-The task follows ``y`` unless ``task`` says otherwise: integer ``(n,)`` → ``classify``, float
-→ ``regress``, integer ``(n, time)`` → ``sequence`` (per-step labels, -1 for none).
+The task follows ``y`` unless ``task`` says otherwise: integer or string ``(n,)`` →
+``classify``, float → ``regress``, integer ``(n, time)`` → ``sequence`` (per-step labels, -1 for
+none). String labels (NumPy ``<U``/``S`` arrays, which ``np.load`` reads without unpickling)
+are class names, as in the Python API.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from rnnlab.datasets.errors import DataError
 from rnnlab.datasets.files._read import MAX_FLOAT32, read_bytes
 from rnnlab.datasets.forecasting import forecast_dataset
 from rnnlab.datasets.labelled import labelled_dataset, stack_if_equal
+from rnnlab.datasets.text import sorted_labels
 from rnnlab.datasets.transforms.split import split_indices, take
 
 TASKS = ("classify", "regress", "sequence", "forecast")
@@ -129,7 +132,31 @@ def _pick(arrays: dict[str, np.ndarray], *names: str) -> np.ndarray | None:
     return None
 
 
-def _infer_task(y: np.ndarray, n_steps: int, task: str | None) -> str:
+def _labels(y: np.ndarray, where: str) -> np.ndarray:
+    """String class names as ``str`` (bytes decoded as UTF-8), one per sequence."""
+    if y.ndim == 2 and y.shape[1] == 1:
+        y = y[:, 0]
+    if y.ndim != 1:
+        raise DataError(f"{where}: string labels y must be one per sequence, (n,), got shape "
+                        f"{y.shape}")
+    if y.dtype.kind == "S":
+        try:
+            y = np.char.decode(y, "utf-8")
+        except UnicodeDecodeError:
+            raise DataError(f"{where}: the byte-string labels in y are not UTF-8 text") from None
+    empty = np.flatnonzero(np.char.str_len(np.char.strip(y)) == 0)
+    if empty.size:
+        raise DataError(f"{where}: label {int(empty[0])} of y is empty; every sequence needs a "
+                        f"class name")
+    return np.char.strip(y)
+
+
+def _infer_task(y: np.ndarray, n_steps: int, task: str | None, where: str) -> str:
+    if y.dtype.kind == "U":
+        if task not in (None, "classify"):
+            raise DataError(f"{where}: y holds class names (strings), so the task is "
+                            f"'classify', not {task!r}")
+        return "classify"
     if task is not None:
         return task
     if y.dtype.kind in "biu":
@@ -186,7 +213,8 @@ def load_arrays(path: Any, *, task: str | None = None, lookback: int = 24, horiz
             continue
         seqs = _sequences(Xg, lengths, where, "X" if len(groups) == 1 else
                           ("X_train", "X_val", "X_test")[index])
-        yg = _numeric(np.asarray(yg), where, "y")
+        yg = np.asarray(yg)
+        yg = _labels(yg, where) if yg.dtype.kind in "US" else _numeric(yg, where, "y")
         if yg.ndim == 0 or yg.shape[0] != len(seqs):
             raise DataError(f"{where}: X holds {len(seqs)} sequences but y has shape "
                             f"{yg.shape}; expected one target per sequence")
@@ -200,7 +228,10 @@ def load_arrays(path: Any, *, task: str | None = None, lookback: int = 24, horiz
         shapes = ", ".join(str(t.shape) for t in present)
         raise DataError(f"{where}: the target arrays have shapes {shapes}; every split needs "
                         f"targets of one non-empty shape per sequence")
-    task = _infer_task(targets[0], steps[0], task)
+    if len({t.dtype.kind == "U" for t in present}) > 1:
+        raise DataError(f"{where}: some target arrays hold class names (strings) and others "
+                        f"numbers; use one kind of label in every split")
+    task = _infer_task(targets[0], steps[0], task, where)
     if task == "forecast":  # pragma: no cover - handled above
         raise DataError(f"{where}: task='forecast' needs a single series")
     return _labelled(sequences, targets, steps, task, where, owner, ratios, val_fraction, seed)
@@ -232,10 +263,18 @@ def _labelled(sequences: list, targets: list, steps: list, task: str, where: str
               ratios: Any, val_fraction: float, seed: int) -> Dataset:
     all_y = np.concatenate([t.ravel() for t in targets if t is not None])
     classes = None
-    if task in ("classify", "sequence"):
+    if all_y.dtype.kind == "U":
+        names = sorted_labels(all_y.tolist())
+        if len(names) < 2:
+            raise DataError(f"{where}: y holds one class only; a classifier needs at least two")
+        code = {name: i for i, name in enumerate(names)}
+        targets = [None if t is None else np.array([code[v] for v in t.tolist()],
+                                                   dtype=np.int64) for t in targets]
+        all_y, classes = np.arange(len(names)), names
+    elif task in ("classify", "sequence"):
         if np.any(all_y != np.round(all_y)):
             raise DataError(f"{where}: task={task!r} needs integer labels in y")
-    if task == "classify":
+    if task == "classify" and classes is None:
         if any(t.ndim != 1 for t in targets if t is not None):
             raise DataError(f"{where}: classification labels y must be one per sequence, (n,)")
         values = np.unique(all_y)

@@ -51,12 +51,13 @@ def load_text_classification(path: Any, *, text_column: str | None = None,
                              vocab_size: int | None = 20000, max_length: int | None = 200,
                              ratios: Any = (0.8, 0.1, 0.1), seed: int = 0,
                              delimiter: str | None = None,
-                             encoding: str = "utf-8") -> Dataset:
+                             encoding: str = "utf-8", tokenizer: Any = None) -> Dataset:
     """Labelled texts from a table or a folder per class, tokenised for classification.
 
     ``text_column``/``label_column`` default to a column named like ``text``/``review``/… and
     ``label``/``class``/``sentiment``/…. X is a list of ``(time,)`` int64 token ids, y
-    ``(n,)`` int64 indices into ``ds.classes``. Stratified split; vocabulary from training.
+    ``(n,)`` int64 indices into ``ds.classes``. Stratified split; vocabulary from training,
+    or ``tokenizer`` (a trained model's) when given.
 
     Example:
         >>> import os, tempfile
@@ -95,15 +96,17 @@ def load_text_classification(path: Any, *, text_column: str | None = None,
     info = {"description": description, "source": str(path), "licence": "the user's own data"}
     return text_classification_dataset(source.name, texts, labels, level=level,
                                        vocab_size=vocab_size, max_length=max_length,
-                                       ratios=ratios, seed=seed, info=info)
+                                       ratios=ratios, seed=seed, info=info,
+                                       tokenizer=tokenizer)
 
 
 def load_text(path: Any, *, level: str = "char", length: int = 100, stride: int | None = None,
               vocab_size: int | None = None, ratios: Any = (0.9, 0.05, 0.05),
-              encoding: str = "utf-8") -> Dataset:
+              encoding: str = "utf-8", tokenizer: Any = None) -> Dataset:
     """A plain-text file as next-character (or next-word) prediction chunks.
 
-    X and y ``(n, length)`` int64 ids, y one step ahead; chronological split.
+    X and y ``(n, length)`` int64 ids, y one step ahead; chronological split. ``tokenizer``:
+    encode with this fitted one (a trained model's) instead of fitting one.
 
     Example:
         >>> import os, tempfile
@@ -117,4 +120,5 @@ def load_text(path: Any, *, level: str = "char", length: int = 100, stride: int 
     info = {"description": f"{level}-level language modelling on {Path(str(path)).name}",
             "source": str(path), "licence": "the user's own data"}
     return language_model_dataset(Path(str(path)).name, text, level=level, length=length,
-                                  stride=stride, vocab_size=vocab_size, ratios=ratios, info=info)
+                                  stride=stride, vocab_size=vocab_size, ratios=ratios, info=info,
+                                  tokenizer=tokenizer)
