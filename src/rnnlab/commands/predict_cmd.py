@@ -12,7 +12,8 @@ Inputs, by what DATA is:
 Columns of the output: ``index``, then ``prediction`` (the class label, or the value;
 ``prediction_0``, … for several outputs) and ``p_<class>`` per class for a classifier, and
 ``target`` when the inputs come with targets. A per-step model writes one row per step with a
-``step`` column.
+``step`` column. A forecasting model writes the split's rolling-origin forecasts instead, dated
+and in the data's units (:mod:`rnnlab.commands.forecast_cmd`).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from rnnlab.commands.common import (
     is_file_argument,
     load_model,
 )
+from rnnlab.commands.forecast_cmd import is_forecasting, predict_forecaster
 from rnnlab.commands.inspect_export import CommandError, read_inputs
 
 TABLE_SUFFIXES = (".csv", ".tsv")
@@ -48,6 +50,8 @@ def predict_command(model_path: Path, data: str, *, out: Path, split: str = "tes
     if task is not None:
         check_choice("task", task, TRAIN_TASKS)
     model, record = load_model(model_path)
+    if is_forecasting(record):   # dated forecasts of the split, in original units
+        return predict_forecaster(model_path, data, out, split)
     X, y = _inputs(model, record, model_path, data, split, task, dict(params or {}))
     if _count(X) == 0:
         raise CommandError(f"{data} holds no sequences to predict")

@@ -25,6 +25,12 @@ from rnnlab.commands.common import (
     metrics_table,
     save_model,
 )
+from rnnlab.commands.forecast_cmd import (
+    after_training,
+    evaluate_forecaster,
+    is_forecasting,
+    print_notes,
+)
 from rnnlab.commands.inspect_export import CommandError
 
 SPLITS = ("train", "val", "test")
@@ -77,8 +83,13 @@ def train_command(data: str, *, out: Path, task: str | None = None, cell: str = 
     out_console.print(f"{cell.upper()} · {dataset.task} on {dataset.name} · "
                       f"{model.num_parameters():,} parameters · train/val/test "
                       f"{'/'.join(str(v) for v in dataset.sizes().values())}")
+    forecasting = is_forecasting(dataset)
+    if forecasting:   # what was filled, per series
+        print_notes(dataset, out_console)
     rnnlab.train(model, X, y, options)
-    if _count(X_test):
+    if forecasting:   # scored in original units by a backtest; intervals calibrated
+        after_training(model, dataset, data, out_console)
+    elif _count(X_test):
         for table in metrics_table(model.evaluate(X_test, y_test), f"{dataset.name}, test"):
             out_console.print(table)
     path = save_model(model, Path(out), data_record(dataset, data, params, task))
@@ -93,6 +104,8 @@ def evaluate_command(model_path: Path, data: str, *, task: str | None = None,
     if task is not None:
         check_choice("task", task, TRAIN_TASKS)
     model, record = load_model(model_path)
+    if is_forecasting(record):   # the split's backtest, in original units
+        return evaluate_forecaster(model_path, data, split).scores
     dataset = data_for_model(data, record, dict(params or {}), task)
     check_fit(model, dataset, model_path)
     X, y = getattr(dataset, split)

@@ -29,7 +29,6 @@ from rnnlab.forecasting.fill import DEFAULT_FILL, FILL_POLICIES
 from rnnlab.forecasting.intervals import DEFAULT_LEVELS, calibrate
 from rnnlab.forecasting.predict import forecast
 from rnnlab.forecasting.prepare import prepare
-from rnnlab.forecasting.sales import make_sales
 from rnnlab.forecasting.spec import ForecastSpec
 
 
@@ -53,6 +52,7 @@ def fit(data: Any, *, cell: str = "gru", hidden_size: int = 32, num_layers: int 
         the trained :class:`rnnlab.Sequential`; ``model.forecast(data, horizon=…)`` forecasts.
 
     Example:
+        >>> from rnnlab.forecasting.sales import make_sales
         >>> sales = make_sales(stores=2, days=200, seed=1)
         >>> model = fit(sales, id="store", time="date", target="sales", fill="interpolate",
         ...             lookback=14, horizon=7, epochs=2, hidden_size=8)
@@ -74,6 +74,16 @@ def fit(data: Any, *, cell: str = "gru", hidden_size: int = 32, num_layers: int 
     if has_val and levels:
         calibrate(model, data, levels=levels)
     return model
+
+
+def __getattr__(name: str) -> Any:
+    # Imported on first use, so that ``python -m rnnlab.forecasting.sales`` runs the module
+    # once rather than after importing it as part of this package.
+    if name == "make_sales":
+        from rnnlab.forecasting.sales import make_sales
+
+        return make_sales
+    raise AttributeError(f"module 'rnnlab.forecasting' has no attribute {name!r}")
 
 
 __all__ = [

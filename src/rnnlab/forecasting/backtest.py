@@ -114,8 +114,9 @@ def backtest(model: Any, data: Any, *, part: str = "test", horizon: int | None =
     was trained on; see the module docstring).
 
     Args:
-        part: ``"test"`` (from each series' test part to the end of the data), ``"val"`` or
-            ``"all"``; ``start``: origins from this time on instead.
+        part: ``"test"`` (from each series' test part to the end of the data), ``"val"``,
+            ``"train"`` (in-sample) or ``"all"``; ``start``: origins from this time on
+            instead.
         horizon: steps ahead (default: the model's); stride: steps between origins.
         season: of the seasonal-naive forecast (default: the model's, from the frequency).
             The MASE scale stays the one measured on the training part.

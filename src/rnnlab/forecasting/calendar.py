@@ -237,8 +237,8 @@ def calendar_features(times: np.ndarray, names: list[str], where: str) -> np.nda
     index = pd.DatetimeIndex(times)
     columns = []
     for name in names:
-        value = {"dayofweek": index.dayofweek, "month": index.month - 1,
-                 "dayofyear": index.dayofyear - 1, "hour": index.hour}[name]
+        value = {"dayofweek": index.day_of_week, "month": index.month - 1,
+                 "dayofyear": index.day_of_year - 1, "hour": index.hour}[name]
         angle = 2 * np.pi * np.asarray(value, dtype=np.float64) / CALENDAR_FEATURES[name]
         columns += [np.sin(angle), np.cos(angle)]
     return np.stack(columns, axis=1)

@@ -26,7 +26,7 @@ from rnnlab.forecasting.panel import Series
 from rnnlab.forecasting.spec import ForecastSpec, SeriesEntry
 from rnnlab.forecasting.windows import run_forecast
 
-PARTS = ("val", "test", "all")
+PARTS = ("train", "val", "test", "all")
 
 
 @dataclass
@@ -58,9 +58,9 @@ def steps_read(spec: ForecastSpec, horizon: int) -> int:
 
 def origins_of(spec: ForecastSpec, series: Series, entry: SeriesEntry, part: str,
                horizon: int, stride: int, season: int, start: Any = None) -> np.ndarray:
-    """Origins of ``part`` (``"val"``: forecasts inside the validation block; ``"test"``: from
-    the test block to the end of the data; ``"all"``: wherever the history allows), or from
-    time ``start`` on, every ``stride`` steps."""
+    """Origins of ``part`` (``"train"``/``"val"``: forecasts inside the training/validation
+    block; ``"test"``: from the test block to the end of the data; ``"all"``: wherever the
+    history allows), or from time ``start`` on, every ``stride`` steps."""
     n = len(series)
     val_from, test_from = spec.split_index(series, entry)
     first = max(spec.lookback, season)
@@ -68,6 +68,8 @@ def origins_of(spec: ForecastSpec, series: Series, entry: SeriesEntry, part: str
     if start is not None:
         first = max(first, int(np.searchsorted(series.times, parse_time(start,
                                                                          spec.time_kind))))
+    elif part == "train":
+        last = min(last, val_from - horizon)
     elif part == "val":
         first, last = max(first, val_from), min(last, test_from - horizon)
     elif part == "test":

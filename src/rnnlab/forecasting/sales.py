@@ -49,7 +49,7 @@ def make_sales(*, stores: int = 3, days: int = 730, start: str = "2022-01-01",
         raise ValueError(f"stores must be between 1 and 99, got {stores}")
     rng = np.random.default_rng(seed)
     dates = pd.date_range(start, periods=days + future, freq="D")
-    doy = dates.dayofyear.to_numpy()
+    doy = dates.day_of_year.to_numpy()
     years = np.arange(days + future) / 365.25
     weather = np.zeros(days + future)
     for d in range(1, days + future):
@@ -69,7 +69,7 @@ def make_sales(*, stores: int = 3, days: int = 730, start: str = "2022-01-01",
             else:
                 d += 1
         after = np.r_[0, promo[:-1]] * (1 - promo)
-        mean = (level * (1 + 0.05 * years) * WEEK[dates.dayofweek.to_numpy()]
+        mean = (level * (1 + 0.05 * years) * WEEK[dates.day_of_week.to_numpy()]
                 * (1 + 0.12 * np.sin(2 * np.pi * (doy - 80) / 365.25))
                 * (1 + 0.012 * (temperature - 15)) * np.where(promo == 1, 1.35, 1.0)
                 * np.where(after == 1, 0.9, 1.0))
