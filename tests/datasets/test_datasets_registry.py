@@ -12,7 +12,7 @@ SYNTHETIC = ["adding", "copy", "mackey_glass", "reber", "recall", "sine", "tempo
 
 def test_names_cover_every_kind() -> None:
     assert names("synthetic") == SYNTHETIC
-    assert names("real") == ["airline", "digits", "japanese_vowels", "sunspots"]
+    assert names("real") == ["airline", "co2", "digits", "japanese_vowels", "nile", "sunspots"]
     assert names("text") == ["movie_reviews", "polarity", "shakespeare"]
     assert names() == sorted(names("synthetic") + names("real") + names("text"))
 

@@ -11,7 +11,7 @@ What exists — :func:`names`, :func:`describe`, :func:`takes_length`, :func:`sp
 
 * synthetic long-time-lag tasks with a ``length`` knob and a stated baseline: ``adding``,
   ``copy``, ``reber``, ``temporal_order``, ``recall``, ``sine``, ``mackey_glass``;
-* real data that needs no network: ``digits``, ``sunspots``, ``airline``,
+* real data that needs no network: ``digits``, ``sunspots``, ``airline``, ``co2``, ``nile``,
   ``japanese_vowels``;
 * text corpora read from ``$RNNLAB_DATA`` or downloaded once with a checksum:
   ``shakespeare``, ``polarity``, ``movie_reviews``.

@@ -15,6 +15,7 @@ are skipped):
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
@@ -54,3 +55,17 @@ def coverage(actual: np.ndarray, low: np.ndarray, high: np.ndarray) -> float:
         return math.nan
     inside = (actual[keep] >= low[keep]) & (actual[keep] <= high[keep])
     return float(inside.mean())
+
+
+def mase(actual: np.ndarray, forecast: np.ndarray, scale: Any) -> float:
+    """MASE of ``(…, k)`` forecasts of ``k`` targets: the mean over targets of each one's
+    MAE over its in-sample ``scale[j]``.
+
+    Example:
+        >>> mase(np.array([[1.0, 10.0]]), np.array([[2.0, 14.0]]), [1.0, 2.0])
+        1.5
+    """
+    k = forecast.shape[-1]
+    per_target = [scores(actual[..., j].ravel(), forecast[..., j].ravel(),
+                         float(scale[j]))["MASE"] for j in range(k)]
+    return float(np.mean(per_target)) if per_target else math.nan

@@ -132,7 +132,7 @@ def prepare(source: Any, *, id: Any = None, time: Any = "auto", target: Any = No
         ...                       "sales": np.arange(160) % 7 + 10.0})
         >>> ds = prepare(frame, id="shop", lookback=14, horizon=7)
         >>> ds.train[0].shape, ds.info["forecast"]["freq"]["alias"], len(ds.info["notes"])
-        ((70, 14, 1), 'D', 2)
+        ((72, 14, 1), 'D', 2)
     """
     name = "DataFrame" if hasattr(source, "iloc") else Path(str(source)).name
     lookback = check_int(name, "lookback", lookback, minimum=1)

@@ -41,7 +41,7 @@ def make_sales(*, stores: int = 3, days: int = 730, start: str = "2022-01-01",
     Example:
         >>> frame = make_sales(stores=2, days=60, future=7)
         >>> frame.columns.tolist(), len(frame), int(frame["sales"].isna().sum())
-        (['date', 'store', 'temperature', 'promo', 'sales'], 120, 17)
+        (['date', 'store', 'temperature', 'promo', 'sales'], 134, 17)
     """
     import pandas as pd
 
