@@ -176,9 +176,7 @@ def infer_frequency(times: np.ndarray, kind: str, where: str, freq: Any = None) 
         result = Frequency("number", step=step)
         off = np.flatnonzero(~_on_calendar(times, result))
         if off.size:
-            hint = ""
-            if np.all((times >= 1e7) & (times < 1e8)):
-                hint = "; these look like YYYYMMDD dates: pass time_format='%Y%m%d'"
+            hint = compact_date_hint(times)
             raise DataError(f"{where}: time {times[off[0]]:g} is not a whole number of steps of "
                             f"{step:g} after {times[0]:g}; the times are irregular{hint}")
         return result
@@ -199,6 +197,16 @@ def infer_frequency(times: np.ndarray, kind: str, where: str, freq: Any = None) 
                         f"{result.alias} calendar that starts at "
                         f"{format_time(times[0], 'datetime')}")
     return result
+
+
+def compact_date_hint(times: np.ndarray) -> str:
+    """A hint for number times that are really ``YYYYMMDD`` dates (``""`` otherwise)."""
+    if times.dtype.kind == "M" or not np.all((times >= 1e7) & (times < 1e8)):
+        return ""
+    months, days = (times // 100) % 100, times % 100
+    if np.all((months >= 1) & (months <= 12) & (days >= 1) & (days <= 31)):
+        return "; these look like YYYYMMDD dates: pass time_format='%Y%m%d'"
+    return ""
 
 
 def holes(times: np.ndarray, freq: Frequency) -> list[tuple[int, int]]:

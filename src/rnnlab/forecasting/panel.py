@@ -25,6 +25,7 @@ from rnnlab.datasets.files.long_format import LongTable, RawSeries
 from rnnlab.forecasting.calendar import (
     Frequency,
     calendar_features,
+    compact_date_hint,
     format_time,
     holes,
     infer_frequency,
@@ -124,7 +125,7 @@ def regular_series(raw: RawSeries, table: LongTable, freq: Frequency, policy: st
             more = f" (and {len(found) - 1} more hole{'s' if len(found) > 2 else ''})" \
                 if len(found) > 1 else ""
             raise DataError(f"{where}: {hole_text[0]} (row {raw.rows[i]}){more}; "
-                            f"{fill_hint()}")
+                            f"{fill_hint()}{compact_date_hint(times)}")
         refuse_missing(where, lambda row: raw.at_row(table.where, row), names, values, rows,
                        inserted)
     empty = {name: int(np.sum(np.isnan(values[:, j]) & ~inserted))

@@ -221,14 +221,18 @@ def _date_candidates(texts: list[str], dayfirst: bool | None,
     return [(False, parse(False)), (True, parse(True))]
 
 
-def _first_bad_date(texts: list[str]) -> int:
+def _first_bad_date(texts: list[str], dayfirst: bool | None, time_format: str | None) -> int:
+    """Position of the first text that does not read as a date in the format of the first
+    (as pandas reads a column: the format is guessed from its first value)."""
     import pandas as pd
+    from pandas.tseries.api import guess_datetime_format
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
+        form = time_format or guess_datetime_format(texts[0], dayfirst=bool(dayfirst))
         for i, text in enumerate(texts):
             try:
-                if pd.isna(pd.to_datetime(text)):
+                if pd.isna(pd.to_datetime(text, format=form, dayfirst=bool(dayfirst))):
                     return i
             except (ValueError, TypeError, OverflowError):
                 return i
@@ -403,7 +407,7 @@ def _times(table: Table, time_index: int | None, groups: dict[tuple[str, ...], n
         else:
             candidates = _date_candidates(texts, dayfirst, time_format)
             if all(values is None for _, values in candidates):
-                i = _first_bad_date(texts)
+                i = _first_bad_date(texts, dayfirst, time_format)
                 how = f" with time_format {time_format!r}" if time_format else ""
                 raise DataError(f"{row_where(i)}, column {name!r}: {texts[i][:40]!r} is neither "
                                 f"a number nor a date{how}")
@@ -426,7 +430,7 @@ def _times(table: Table, time_index: int | None, groups: dict[tuple[str, ...], n
                             f"(also row {table.rows[before]}); each series needs one row per "
                             f"time")
         hint = ""
-        if kind == "datetime" and dayfirst is None and time_format is None:
+        if kind == "datetime" and dayfirst is None and time_format is None and not chosen:
             hint = "; if the dates are day first (13/02/2022), pass dayfirst=True"
         raise DataError(f"{row_where(i)}, column {name!r}: time {texts[i]!r} does not come "
                         f"after the previous row's {texts[before]!r} (row {table.rows[before]}); "
