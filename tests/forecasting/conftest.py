@@ -18,12 +18,15 @@ ROLES = {"id": "store", "time": "date", "target": "sales", "covariates": "temper
 
 @pytest.fixture(autouse=True, scope="session")
 def one_thread():
+    """One thread for torch and for NumPy's BLAS: the models are tiny and the machine busy."""
     import torch
+    from threadpoolctl import threadpool_limits
 
-    before = torch.get_num_threads()
+    threads = torch.get_num_threads()
     torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+    with threadpool_limits(1):
+        yield
+    torch.set_num_threads(threads)
 
 
 @pytest.fixture(scope="session")

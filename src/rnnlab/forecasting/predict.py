@@ -47,7 +47,7 @@ def forecast_series(model: Any, spec: ForecastSpec, series: list[Series], where:
                             f"{spec.lookback} the model reads; give more history")
         values = spec.scaled(one, entry)
         histories.append(values[-spec.lookback:])
-        futures.append(spec.scaled_future(one, entry, steps_read(spec, horizon), name))
+        futures.append(spec.scaled_future(one, entry, steps_read(spec, horizon), where))
         times.append(spec.freq.after(one.times[-1], horizon))
     predicted, sigma = run_forecast(model, spec, np.stack(histories), np.stack(futures), horizon)
     units = [spec.target_units(spec.entry(one.key, where)) for one in series]

@@ -30,6 +30,7 @@ from rnnlab.datasets.baselines import regression_baseline
 from rnnlab.datasets.dataset import Dataset
 from rnnlab.datasets.errors import DataError
 from rnnlab.datasets.files.long_format import read_long
+from rnnlab.datasets.forecasting import check_float32
 from rnnlab.datasets.transforms.scalers import make_scaler
 from rnnlab.datasets.transforms.split import split_indices
 from rnnlab.forecasting.calendar import check_calendar, format_time
@@ -83,16 +84,6 @@ def _scaler_state(scale: str | None, values: np.ndarray) -> dict | None:
     if scale is None:
         return None
     return make_scaler("zscore" if scale == "window" else scale).fit(values).to_dict()
-
-
-def _check_scaled(spec: ForecastSpec, values: np.ndarray, where: str) -> None:
-    with np.errstate(invalid="ignore"):
-        beyond = ~(np.abs(values) <= np.finfo(np.float32).max)
-    if beyond.any():
-        step, column = (int(i) for i in np.argwhere(beyond)[0])
-        raise DataError(f"{where}: step {step + 1}, column {spec.features[column]!r} overflows "
-                        f"float32 once scaled with the training part's statistics (the "
-                        f"training part is almost constant); use scale=None or more data")
 
 
 def prepare(source: Any, *, id: Any = None, time: Any = "auto", target: Any = None,
@@ -171,7 +162,7 @@ def prepare(source: Any, *, id: Any = None, time: Any = "auto", target: Any = No
                             mase_scale(one.values[:cut[0], :spec.k],
                                        one.observed[:cut[0]], spec.season))
         values = spec.scaled(one, entry)
-        _check_scaled(spec, values, where)
+        check_float32(where, values, spec.features)
         for part, (low, high) in zip(splits, ((0, cut[0]), (cut[0], cut[1]),
                                              (cut[1], len(one))), strict=True):
             X, y, _ = training_windows(spec, values, low, high, stride)
