@@ -81,6 +81,13 @@ def test_forecasting_commands_refuse_in_one_line(trained, cli, tmp_path) -> None
     assert code == 2 and err.strip() == ("rnnlab: the model was trained to forecast 14 steps "
                                          "directly; ask for at most 14, or train with a longer "
                                          "horizon or strategy='recursive'")
+    damaged = pd.read_csv(data)
+    damaged.loc[damaged.index[-2], "promo"] = None           # S02's last forecast row
+    damaged.to_csv(tmp_path / "damaged.csv", index=False)
+    code, _, err = cli("forecast", model, tmp_path / "damaged.csv")
+    assert code == 2 and err.count("\n") == 1 and re.search(
+        r"damaged\.csv: store S02, row \d+, column 'promo' is empty in the forecast period "
+        r"\(2022-09-11\)", err)
     code, _, err = cli("backtest", model, data, "--part", "later")
     assert code == 2 and "part must be one of train, val, test, all" in err
     code, _, err = cli("train", data, "--task", "forecast", "--id", "store", "-p", "id=store",

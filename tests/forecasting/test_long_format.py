@@ -154,3 +154,15 @@ def test_load_timeseries_is_the_same_reader(tmp_path: Path) -> None:
                 horizon=3)
     np.testing.assert_array_equal(a.train[0], b.train[0])
     assert a.info["forecast"] == b.info["forecast"]
+
+
+def test_parquet_with_typed_dates_reads_like_the_csv(tmp_path: Path) -> None:
+    pytest.importorskip("pyarrow")
+    csv = table(tmp_path / "s.csv", daily(dayfirst=False))
+    frame = pd.read_csv(csv, parse_dates=["date"])
+    frame.to_parquet(tmp_path / "s.parquet")
+    a = prepare(csv, id="store", target="sales", future_covariates="promo", lookback=7)
+    b = prepare(tmp_path / "s.parquet", id="store", target="sales", future_covariates="promo",
+                lookback=7)
+    np.testing.assert_array_equal(a.train[0], b.train[0])
+    assert a.info["forecast"]["series"] == b.info["forecast"]["series"]

@@ -124,7 +124,7 @@ def test_future_covariates_from_a_separate_file_give_the_same_forecast(model, sa
     future.to_csv(path, index=False)
     pd.testing.assert_frame_equal(model.forecast(history, future=path), model.forecast(sales))
     with pytest.raises(DataError, match=r"store S01: future covariate 'promo' is missing for "
-                                        r"2022-08-29, step 1 of the 7 to forecast"):
+                                        r"2022-08-29, step 1 of the 7 the model reads"):
         model.forecast(history)
 
 

@@ -197,3 +197,14 @@ def test_calibrated_intervals_cover_held_out_noise_at_their_level() -> None:
     assert (result["sales_hi_50"] < result["sales_hi_80"]).all()
     got = backtest(fake, data).overall["model"]["coverage_80"]
     assert got == pytest.approx(intervals["test_coverage"]["80"])
+
+
+def test_recursive_forecasts_past_the_calibrated_steps_have_no_intervals() -> None:
+    data = frame(days=160, stores=2)
+    fake = Constant(prepare(data, id="store", target="sales", lookback=7, horizon=3,
+                            strategy="recursive"))
+    calibrate(fake, data, levels=(80,))
+    result = forecast(fake, data, 5)
+    steps = result.groupby("store").cumcount()
+    assert result["sales_lo_80"][steps < 3].notna().all()
+    assert result["sales_lo_80"][steps >= 3].isna().all()

@@ -116,6 +116,11 @@ def forecast_command(model_path: Path, data: Path, *, horizon: int | None = None
     count = len(frame) // horizon if horizon else 0
     screen.print(f"forecast of {_units(spec)} for {count} series × {horizon} steps past the end, "
                  f"in original units ({spec.strategy} strategy)", highlight=False)
+    bands = [c for c in frame.columns if "_lo_" in c or "_hi_" in c]
+    if bands and frame[bands].isna().to_numpy().any():
+        calibrated = len(spec.intervals["quantiles"][next(iter(spec.intervals["quantiles"]))])
+        screen.print(f"intervals are calibrated for {calibrated} steps ahead; those of later "
+                     f"steps are left empty", highlight=False)
     if out is not None:
         Path(out).parent.mkdir(parents=True, exist_ok=True)
         frame.to_csv(out, index=False, float_format="%.8g")

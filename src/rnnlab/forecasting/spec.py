@@ -251,7 +251,7 @@ class ForecastSpec:
                 prefix = f"{where}: {series.label}" if self.roles.id else where
                 if step >= given:
                     raise DataError(f"{prefix}: future covariate {name!r} is missing for "
-                                    f"{when}, step {step + 1} of the {steps} to forecast (the "
+                                    f"{when}, step {step + 1} of the {steps} the model reads (the "
                                     f"data has {given} forecast row{'s' if given != 1 else ''} "
                                     f"after {format_time(series.times[-1], self.time_kind)}); "
                                     f"add rows with the target empty and the future covariates "
