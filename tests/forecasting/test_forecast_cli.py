@@ -88,6 +88,8 @@ def test_forecasting_commands_refuse_in_one_line(trained, cli, tmp_path) -> None
     assert code == 2 and err.count("\n") == 1 and re.search(
         r"damaged\.csv: store S02, row \d+, column 'promo' is empty in the forecast period "
         r"\(2022-09-11\)", err)
+    code, _, err = cli("evaluate", model, data, "-p", "fill=zero")
+    assert code == 2 and "so -p fill=… does not apply to `rnnlab evaluate`" in err
     code, _, err = cli("backtest", model, data, "--part", "later")
     assert code == 2 and "part must be one of train, val, test, all" in err
     code, _, err = cli("train", data, "--task", "forecast", "--id", "store", "-p", "id=store",

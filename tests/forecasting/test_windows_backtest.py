@@ -174,6 +174,15 @@ def test_backtest_mase_uses_the_training_part_seasonal_naive_error() -> None:
     result = backtest(Constant(ds), data)
     assert result.overall["seasonal naive"]["MAE"] == pytest.approx(0, abs=1e-9)
     assert result.season == 7 and result.origins == 15 - 7 + 1     # the test part: 15 days
+    assert result.skipped == []
+
+
+def test_a_series_without_any_origin_is_named_not_dropped_silently() -> None:
+    data = frame(days=100)
+    data = data[~((data["store"] == "S2") & (data["date"] > "2023-03-31"))]   # S2 ends early
+    ds = prepare(data, id="store", target="sales", lookback=14, horizon=3)
+    result = backtest(Constant(ds), data, start="2023-04-02")
+    assert result.skipped == ["store S2"] and list(result.scores) == ["store S1", "overall"]
 
 
 # ---------------------------------------------------------------------- intervals

@@ -60,6 +60,9 @@ def _print_backtest(result: Any, spec: Any, what: str, out: Any) -> None:
                                     f"steps, in original units ({_units(spec)}); MASE scaled "
                                     f"by the training part's seasonal-naive error (season "
                                     f"{result.season})"))
+    if result.skipped:
+        out.print(f"not backtested (no origin leaves room for the lookback and horizon): "
+                  f"{', '.join(result.skipped)}", highlight=False)
     skill = result.skill()
     best = min(("naive", "seasonal naive"), key=lambda m: result.overall[m]["MASE"])
     out.print(f"overall MASE {result.overall['model']['MASE']:.3f} vs {best} "
@@ -156,12 +159,24 @@ def backtest_command(model_path: Path, data: Path, *, part: str = "test",
     return result
 
 
-def evaluate_forecaster(model_path: Path, data: str, split: str) -> Any:
+def _no_params(params: dict[str, Any] | None, command: str) -> None:
+    if params:
+        raise CommandError(f"a forecasting model reads tables with the column roles, lookback "
+                           f"and fill policy it was trained with, so -p "
+                           f"{next(iter(params))}=… does not apply to `rnnlab {command}`; see "
+                           f"`rnnlab backtest --help` for what can change")
+
+
+def evaluate_forecaster(model_path: Path, data: str, split: str,
+                        params: dict[str, Any] | None = None) -> Any:
     """``evaluate`` of a forecasting model: the backtest of ``split`` (``train`` included)."""
+    _no_params(params, "evaluate")
     return backtest_command(model_path, Path(data), part=split)
 
 
-def predict_forecaster(model_path: Path, data: str, out: Path, split: str) -> Path:
+def predict_forecaster(model_path: Path, data: str, out: Path, split: str,
+                       params: dict[str, Any] | None = None) -> Path:
     """``predict`` of a forecasting model: the dated forecasts of ``split`` as CSV."""
+    _no_params(params, "predict")
     backtest_command(model_path, Path(data), part=split, out=out)
     return Path(out)

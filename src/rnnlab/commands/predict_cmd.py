@@ -51,7 +51,7 @@ def predict_command(model_path: Path, data: str, *, out: Path, split: str = "tes
         check_choice("task", task, TRAIN_TASKS)
     model, record = load_model(model_path)
     if is_forecasting(record):   # dated forecasts of the split, in original units
-        return predict_forecaster(model_path, data, out, split)
+        return predict_forecaster(model_path, data, out, split, params)
     X, y = _inputs(model, record, model_path, data, split, task, dict(params or {}))
     if _count(X) == 0:
         raise CommandError(f"{data} holds no sequences to predict")

@@ -105,7 +105,7 @@ def evaluate_command(model_path: Path, data: str, *, task: str | None = None,
         check_choice("task", task, TRAIN_TASKS)
     model, record = load_model(model_path)
     if is_forecasting(record):   # the split's backtest, in original units
-        return evaluate_forecaster(model_path, data, split).scores
+        return evaluate_forecaster(model_path, data, split, params).scores
     dataset = data_for_model(data, record, dict(params or {}), task)
     check_fit(model, dataset, model_path)
     X, y = getattr(dataset, split)

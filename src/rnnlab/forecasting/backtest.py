@@ -41,7 +41,8 @@ class BacktestResult:
         forecasts: a DataFrame, one row per origin, step and target: ids, ``origin`` (the
             last time the forecast saw), ``time``, ``step``, ``target``, ``actual``,
             ``forecast``, ``lo_80``/``hi_80``…, ``naive``, ``seasonal_naive``.
-        part, horizon, stride, season, origins: what was run; ``units`` the target columns.
+        part, horizon, stride, season, origins: what was run; ``units`` the target columns;
+        ``skipped`` the series too short for any origin (not in ``scores``).
     """
 
     scores: dict[str, dict[str, dict[str, float]]]
@@ -52,6 +53,7 @@ class BacktestResult:
     season: int
     origins: int
     units: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
 
     @property
     def overall(self) -> dict[str, dict[str, float]]:
@@ -172,7 +174,8 @@ def backtest(model: Any, data: Any, *, part: str = "test", horizon: int | None =
     table[OVERALL] = overall
     return BacktestResult(table, _forecast_rows(spec, rolled, intervals, levels), part,
                           horizon, stride, season, int(sum(len(r.origins) for r in rolled)),
-                          list(spec.roles.targets))
+                          list(spec.roles.targets),
+                          [r.series.label for r in rolled if not len(r.origins)])
 
 
 def format_scores(result: BacktestResult) -> list[list[str]]:
