@@ -4,6 +4,7 @@ CO₂, and 80 % intervals covering 70–90 % of held-out values."""
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import sys
 from importlib import resources
@@ -17,6 +18,19 @@ from rnnlab.datasets.real import series_frame
 from rnnlab.forecasting import prepare
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "forecast_real_series.py"
+
+
+STATSMODELS_SHA256 = {   # statsmodels 0.15.0's files, as SOURCES.md lists them
+    "co2.csv": "16695fa2786e53414e5a6b54767a3fdf5de99cfbc68617f69d1362d92776a92f",
+    "nile.csv": "88e97bea7249e5832a85e41aec6ce4b8f7b1b14aae930c8363da7f193286b598"}
+
+
+def test_bundled_files_are_statsmodels_originals() -> None:
+    folder = resources.files("rnnlab.datasets").joinpath("bundled")
+    sources = folder.joinpath("SOURCES.md").read_text(encoding="utf-8")
+    for name, digest in STATSMODELS_SHA256.items():
+        assert hashlib.sha256(folder.joinpath(name).read_bytes()).hexdigest() == digest
+        assert digest in sources and f"`{name}`" in sources
 
 
 def test_series_frames_hold_the_bundled_values() -> None:
