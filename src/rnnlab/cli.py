@@ -1,6 +1,8 @@
 """The ``rnnlab`` command.
 
 Commands: ``datasets`` (the built-in datasets), ``train``, ``evaluate``, ``predict``,
+``forecast`` (past the end of each series of a table) and ``backtest`` (rolling-origin scores
+against the naive forecasts) for forecasting models,
 ``generate`` (sample text from a character or word model), ``compare`` (run a fair RNN/LSTM/GRU
 study), ``report`` (re-render a study's report from its results database), ``reproductions``
 (the classic papers' numbers beside ours), ``inspect`` (gate traces) and ``export`` (ONNX,
@@ -24,6 +26,21 @@ from typing import Annotated, Any
 import typer
 import typer.core
 
+from rnnlab.commands.forecast_options import (
+    CalendarOption,
+    CovariatesOption,
+    DayfirstOption,
+    FillOption,
+    FutureCovariatesOption,
+    IdOption,
+    TargetOption,
+    TimeFormatOption,
+    TimeOption,
+    forecast_params,
+    merge_params,
+)
+from rnnlab.commands.param_help import ParamHelpCommand
+
 
 class _PlainFlags:
     """Lists on/off flags without a value type: ``--bidirectional``, not ``--bidirectional
@@ -45,12 +62,18 @@ class _Group(_PlainFlags, typer.core.TyperGroup):
     pass
 
 
+class _ParamCommand(_PlainFlags, ParamHelpCommand):
+    pass
+
+
 def _use_plain_flags() -> None:
     """Give every command the flag listing of :class:`_PlainFlags` (called before each run, so
     commands registered anywhere in this module get it)."""
     for info in app.registered_commands:
         if info.cls in (None, typer.core.TyperCommand):
             info.cls = _Command
+        elif info.cls is ParamHelpCommand:   # its -p key list, and plain flags too
+            info.cls = _ParamCommand
 
 
 app = typer.Typer(
@@ -80,21 +103,38 @@ def _ints(text: str | None, name: str) -> list[int] | None:
                                  param_hint=f"--{name}") from None
 
 
+def _value(text: str) -> Any:
+    """One ``-p`` value: an int, a float, True/False, None, or the text itself."""
+    lowered = text.lower()
+    if lowered in ("true", "false"):
+        return lowered == "true"
+    if lowered in ("none", "null"):
+        return None
+    for convert in (int, float):
+        try:
+            return convert(text)
+        except ValueError:
+            continue
+    return text
+
+
 def _params(items: list[str] | None) -> dict[str, Any]:
-    """``["n_train=500", "noise=0.5"]`` → ``{"n_train": 500, "noise": 0.5}``."""
+    """``["n_train=500", "covariates=a,b", "covariates=c"]`` → ``{"n_train": 500,
+    "covariates": ["a", "b", "c"]}``: a comma makes a list, and a repeated key adds to it."""
     out: dict[str, Any] = {}
     for item in items or []:
         key, sep, value = item.partition("=")
-        if not sep or not key.strip():
+        key, value = key.strip(), value.strip()
+        if not sep or not key:
             raise typer.BadParameter(f"expected KEY=VALUE, got {item!r}", param_hint="--param")
-        parsed: Any = value.strip()
-        for convert in (int, float):
-            try:
-                parsed = convert(parsed)
-                break
-            except ValueError:
-                continue
-        out[key.strip()] = parsed
+        # A value of commas alone (delimiter=,) is a value, not an empty list.
+        parsed: Any = ([_value(part.strip()) for part in value.split(",") if part.strip()]
+                       if "," in value and value.strip(", ") else _value(value))
+        if key in out:
+            before = out[key] if isinstance(out[key], list) else [out[key]]
+            out[key] = before + (parsed if isinstance(parsed, list) else [parsed])
+        else:
+            out[key] = parsed
     return out
 
 
@@ -108,10 +148,12 @@ Examples:
   rnnlab compare --task copy --lengths 20 --steps 2000 --out copy-study
 
   rnnlab compare --data reviews.csv --data-task classify --cells lstm,gru --out reviews
+
+  rnnlab compare --data sales.csv --data-task forecast --id store -p fill=interpolate
 """
 
 
-@app.command(epilog=COMPARE_EXAMPLE)
+@app.command(epilog=COMPARE_EXAMPLE, cls=ParamHelpCommand)
 def compare(
     task: Annotated[list[str] | None, typer.Option(
         "--task", "-t", help="Built-in task(s); repeat or comma-separate (adding, copy, recall, "
@@ -151,7 +193,9 @@ def compare(
         "--threshold", help="Skill at which a task counts as solved.", show_default="0.8")
     ] = None,
     param: Annotated[list[str] | None, typer.Option(
-        "--param", "-p", help="Dataset parameter KEY=VALUE (repeatable).")] = None,
+        "--param", "-p", help="Dataset parameter KEY=VALUE (repeatable; keys listed below).")
+    ] = None,
+    series_id: IdOption = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = DEFAULT_OUT,
     workers: Annotated[int | None, typer.Option(
         "--workers", "-j", help="Local worker processes.", show_default="every core")] = None,
@@ -187,7 +231,9 @@ def compare(
     tasks = [name for item in task or [] for name in _split(item) or []]
     config = build_config(tasks=tasks or None, data=data, data_task=data_task,
                           cells=_split(cells), lengths=_ints(lengths, "lengths"), seeds=seeds,
-                          suite=suite, params=_params(param) or None, match=match,
+                          suite=suite, params=merge_params(
+                              _params(param), forecast_params(id=series_id)) or None,
+                          match=match,
                           hidden_size=hidden_size, epochs=epochs, steps=steps, seconds=seconds,
                           learning_rate=learning_rate, batch_size=batch_size,
                           optimizer=optimizer, threshold=threshold)
@@ -300,11 +346,15 @@ Examples:
 
   rnnlab train sales.csv --task forecast --cell gru -p lookback=12 --out sales.safetensors
 
+  rnnlab train sales.csv --task forecast --id store --future-covariates promo --fill zero
+
+  (-p lookback=28 -p horizon=14 -p strategy=recursive: the other forecasting keys, below)
+
   rnnlab train japanese_vowels --epochs 40 --patience 5 --plot progress.png --log-dir runs/gru
 """
 
 
-@app.command(epilog=TRAIN_EXAMPLE)
+@app.command(epilog=TRAIN_EXAMPLE, cls=ParamHelpCommand)
 def train(
     data: Annotated[str, typer.Argument(
         help="A built-in dataset (see `rnnlab datasets`) or your file (CSV, .npz, .ts, .txt…).")],
@@ -340,7 +390,8 @@ def train(
         "--val", help="Fraction of the training data held out for validation (0: none).",
         show_default="the data's validation split, else 0.1")] = None,
     param: Annotated[list[str] | None, typer.Option(
-        "--param", "-p", help="Dataset or file-loader parameter KEY=VALUE (repeatable).")
+        "--param", "-p", help="Dataset or file-loader parameter KEY=VALUE (repeatable; keys "
+                              "listed below).")
     ] = None,
     patience: Annotated[int | None, typer.Option(
         "--patience", help="Stop after this many epochs without a lower validation loss, "
@@ -354,14 +405,27 @@ def train(
                           "gradient norm) into this folder.")] = None,
     progress: Annotated[bool, typer.Option(
         "--progress/--no-progress", help="Live progress bar.")] = True,
+    series_id: IdOption = None,
+    time: TimeOption = None,
+    target: TargetOption = None,
+    covariates: CovariatesOption = None,
+    future_covariates: FutureCovariatesOption = None,
+    calendar: CalendarOption = None,
+    fill: FillOption = None,
+    dayfirst: DayfirstOption = None,
+    time_format: TimeFormatOption = None,
 ) -> None:
     """Train an RNN, LSTM or GRU on a dataset or your file, print test scores, save the model."""
     from rnnlab.commands.train_eval import train_command
 
+    params = merge_params(_params(param), forecast_params(
+        id=series_id, time=time, target=target, covariates=covariates,
+        future_covariates=future_covariates, calendar=calendar, fill=fill, dayfirst=dayfirst,
+        time_format=time_format))
     train_command(data, out=out, task=task, cell=cell, hidden=hidden, layers=layers,
                   bidirectional=bidirectional, dropout=dropout, embedding_dim=embedding_dim,
                   epochs=epochs, batch_size=batch_size, lr=learning_rate, optimizer=optimizer,
-                  engine=engine, seed=seed, val=val, params=_params(param), progress=progress,
+                  engine=engine, seed=seed, val=val, params=params, progress=progress,
                   patience=patience, plot=plot, log_dir=log_dir)
 
 
@@ -373,10 +437,12 @@ Examples:
   rnnlab evaluate vowels.safetensors JapaneseVowels_TEST.ts
 
   rnnlab evaluate sales.safetensors sales.csv --split val
+
+  rnnlab evaluate sales.safetensors sales.csv --backtest
 """
 
 
-@app.command(epilog=EVALUATE_EXAMPLE)
+@app.command(epilog=EVALUATE_EXAMPLE, cls=ParamHelpCommand)
 def evaluate(
     model: Annotated[Path, typer.Argument(help="Model file from `rnnlab train`.")],
     data: Annotated[str, typer.Argument(
@@ -389,12 +455,22 @@ def evaluate(
         "--task", "-t", help="How to read a file: classify, regress, forecast or sequence.")
     ] = None,
     param: Annotated[list[str] | None, typer.Option(
-        "--param", "-p", help="Dataset or file-loader parameter KEY=VALUE (repeatable).")
+        "--param", "-p", help="Dataset or file-loader parameter KEY=VALUE (repeatable; keys "
+                              "listed below).")
     ] = None,
+    backtest: Annotated[bool, typer.Option(
+        "--backtest", help="A forecasting model: rolling-origin backtest of the test part "
+                           "(see `rnnlab backtest` for its options).")] = False,
 ) -> None:
-    """Score a saved model: accuracy, per-class P/R/F1 and confusion matrix, or MSE/RMSE/MAE/R²."""
+    """Score a saved model: accuracy, per-class P/R/F1 and confusion matrix, or MSE/RMSE/MAE/R²;
+    a forecasting model: MAE/RMSE/MASE/sMAPE in original units beside the naive forecasts."""
     from rnnlab.commands.train_eval import evaluate_command
 
+    if backtest:
+        from rnnlab.commands.forecast_cmd import backtest_command
+
+        backtest_command(model, Path(data), part=split or "test")
+        return
     evaluate_command(model, data, task=task, split=split, params=_params(param))
 
 
@@ -407,7 +483,7 @@ Examples:
 """
 
 
-@app.command(epilog=PREDICT_EXAMPLE)
+@app.command(epilog=PREDICT_EXAMPLE, cls=ParamHelpCommand)
 def predict(
     model: Annotated[Path, typer.Argument(help="Model file from `rnnlab train`.")],
     data: Annotated[str, typer.Argument(
@@ -422,13 +498,87 @@ def predict(
         "--task", "-t", help="How to read a data file: classify, regress, forecast or sequence.")
     ] = None,
     param: Annotated[list[str] | None, typer.Option(
-        "--param", "-p", help="Dataset or file-loader parameter KEY=VALUE (repeatable).")
+        "--param", "-p", help="Dataset or file-loader parameter KEY=VALUE (repeatable; keys "
+                              "listed below).")
     ] = None,
 ) -> None:
-    """Write a saved model's predictions (labels and class probabilities, or values) as CSV."""
+    """Write a saved model's predictions (labels and class probabilities, or values) as CSV;
+    a forecasting model's are dated, in original units."""
     from rnnlab.commands.predict_cmd import predict_command
 
     predict_command(model, data, out=out, split=split, task=task, params=_params(param))
+
+
+FORECAST_EXAMPLE = """
+Examples:
+
+  rnnlab forecast sales.safetensors sales.csv --horizon 14 --out forecasts.csv --plot forecast.png
+
+  rnnlab forecast sales.safetensors history.csv --future promotions.csv --horizon 7
+"""
+
+
+@app.command("forecast", epilog=FORECAST_EXAMPLE)
+def forecast_(
+    model: Annotated[Path, typer.Argument(
+        help="A forecasting model from `rnnlab train FILE --task forecast`.")],
+    data: Annotated[Path, typer.Argument(
+        help="The table (CSV/TSV/Parquet, the training layout) whose series to continue; rows "
+             "with the target empty after a series' end carry its future covariates.")],
+    horizon: Annotated[int | None, typer.Option(
+        "--horizon", "-n", help="Steps past the end [default: the model's horizon].")] = None,
+    out: Annotated[Path | None, typer.Option(
+        "--out", "-o", help="CSV to write [default: print the forecasts].")] = None,
+    plot: Annotated[Path | None, typer.Option(
+        "--plot", help="PNG of history, forecast and intervals per series.")] = None,
+    future: Annotated[Path | None, typer.Option(
+        "--future", help="A table of future covariates (id, time and those columns) for the "
+                         "forecast steps, instead of rows in DATA.")] = None,
+    level: Annotated[list[float] | None, typer.Option(
+        "--level", help="Interval level(s) in per cent [default: every calibrated one].")
+    ] = None,
+    fill: FillOption = None,
+) -> None:
+    """Forecast each series past its end: dated, in original units, with prediction intervals."""
+    from rnnlab.commands.forecast_cmd import forecast_command
+
+    forecast_command(model, data, horizon=horizon, out=out, plot=plot, future=future,
+                     fill=fill, levels=level)
+
+
+BACKTEST_EXAMPLE = """
+Examples:
+
+  rnnlab backtest sales.safetensors sales.csv
+
+  rnnlab backtest sales.safetensors sales.csv --horizon 7 --stride 7 --out backtest.csv
+"""
+
+
+@app.command("backtest", epilog=BACKTEST_EXAMPLE)
+def backtest_(
+    model: Annotated[Path, typer.Argument(help="A forecasting model.")],
+    data: Annotated[Path, typer.Argument(help="The table, in the training layout.")],
+    part: Annotated[str, typer.Option(
+        "--part", help="Origins in the test part (to the end of the data), val, train or "
+                       "all.")] = "test",
+    horizon: Annotated[int | None, typer.Option(
+        "--horizon", "-n", help="Steps ahead [default: the model's].")] = None,
+    stride: Annotated[int, typer.Option("--stride", help="Steps between origins.")] = 1,
+    season: Annotated[int | None, typer.Option(
+        "--season", help="Season of the seasonal-naive forecast [default: from the "
+                         "frequency].")] = None,
+    start: Annotated[str | None, typer.Option(
+        "--start", help="First origin time (instead of --part).")] = None,
+    out: Annotated[Path | None, typer.Option(
+        "--out", "-o", help="CSV of every backtest forecast, dated.")] = None,
+) -> None:
+    """Rolling-origin backtest: MAE, RMSE, MASE, sMAPE per series and overall, in original
+    units, beside the naive and seasonal-naive forecasts, with interval coverage."""
+    from rnnlab.commands.forecast_cmd import backtest_command
+
+    backtest_command(model, data, part=part, horizon=horizon, stride=stride, season=season,
+                     start=start, out=out)
 
 
 GENERATE_EXAMPLE = """

@@ -27,7 +27,8 @@ def write(path: Path, text: str | bytes) -> Path:
 
 
 def series_csv(tmp_path: Path, rows: int = 60, name: str = "sales.csv") -> Path:
-    lines = [f"2020-{1 + d // 28:02d}-{1 + d % 28:02d},{10 + d % 7},{d % 3}" for d in range(rows)]
+    days = np.datetime64("2020-01-01") + np.arange(rows)
+    lines = [f"{day},{10 + d % 7},{d % 3}" for d, day in enumerate(days)]
     return write(tmp_path / name, "date,sales,price\n" + "\n".join(lines) + "\n")
 
 
@@ -38,7 +39,7 @@ def test_csv_series_with_dates_targets_and_covariates(tmp_path: Path) -> None:
     assert ds.task == "regress" and ds.train[0].shape[1:] == (7, 2)
     assert ds.train[1].shape[1] == 2 and ds.info["targets"] == ["sales"]
     assert ds.info["columns"] == ["sales", "price"] and ds.info["time_column"] == "date"
-    assert ds.info["split_times"]["val_from"] == "2020-02-15"
+    assert ds.info["split_times"]["val_from"] == "2020-02-12"   # 42 training days
 
 
 def test_default_targets_are_every_other_column(tmp_path: Path) -> None:
@@ -66,8 +67,9 @@ def test_semicolon_files_are_sniffed(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("content", "kwargs", "message"), [
     ("date,sales\n2020-01-01,1\n2020-01-02,abc\n", {}, r"row 3, column 'sales': 'abc' is not a "
                                                        r"number"),
-    ("date,sales\n2020-01-01,1\n2020-01-02,\n", {}, r"row 3, column 'sales' is empty"),
-    ("date,sales\n2020-01-01,1\n2020-01-02,nan\n2020-01-03,NaN\n", {},
+    ("date,sales\n2020-01-01,1\n2020-01-02,\n2020-01-03,2\n", {},
+     r"row 3, column 'sales' is empty"),
+    ("date,sales\n2020-01-01,1\n2020-01-02,nan\n2020-01-03,NaN\n2020-01-04,2\n", {},
      r"column 'sales' has 2 missing or NaN values \(rows 3, 4\)"),
     ("date,sales\n2020-01-01,1\n2020-01-02,1e308\n", {},
      r"row 3, column 'sales': '1e308' is too large for float32"),

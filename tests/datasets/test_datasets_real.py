@@ -118,7 +118,8 @@ def test_airline_unscale_returns_passengers() -> None:
     np.testing.assert_allclose(ds.unscale(ds.test[1])[-1], [432.0], rtol=1e-5)
 
 
-@pytest.mark.parametrize("name", ["digits", "sunspots", "airline", "japanese_vowels"])
+@pytest.mark.parametrize("name", ["digits", "sunspots", "airline", "co2", "nile",
+                                  "japanese_vowels"])
 def test_every_real_dataset_states_source_and_licence(name: str) -> None:
     ds = load(name)
     assert ds.info["source"] and ds.info["licence"] and ds.info["description"]

@@ -14,8 +14,8 @@ SYNTHETIC = ["adding", "adding_bai18", "adding_hs97", "copy", "copy_bai18", "mac
 
 def test_names_cover_every_kind() -> None:
     assert names("synthetic") == SYNTHETIC
-    assert names("real") == ["airline", "digits", "digits_permuted", "digits_sequential",
-                             "japanese_vowels", "sunspots"]
+    assert names("real") == ["airline", "co2", "digits", "digits_permuted", "digits_sequential",
+                             "japanese_vowels", "nile", "sunspots"]
     assert names("text") == ["movie_reviews", "polarity", "shakespeare"]
     assert names("files") == ["mnist_permuted", "mnist_sequential"]
     assert names() == sorted(names("synthetic") + names("real") + names("text")

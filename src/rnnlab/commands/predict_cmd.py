@@ -18,6 +18,8 @@ input's ``id`` column when a table has one (a column named ``id`` or ``…_id``)
 models, its ``text``; then ``prediction`` (the class name, or the value; ``prediction_0``, …
 for several outputs) and ``p_<class>`` per class for a classifier, and ``target`` when the
 inputs come with targets. A per-step model writes one row per step with a ``step`` column.
+A forecasting model writes the split's rolling-origin forecasts instead (default: the test
+part), dated and in the data's units (:mod:`rnnlab.commands.forecast_cmd`).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from typing import Any
 import numpy as np
 
 from rnnlab.commands.common import TRAIN_TASKS, check_choice, console, is_file_argument, load_model
+from rnnlab.commands.forecast_cmd import is_forecasting, predict_forecaster
 from rnnlab.commands.inspect_export import CommandError, read_inputs
 from rnnlab.commands.selection import model_class_names, same_file, select
 
@@ -45,6 +48,8 @@ def predict_command(model_path: Path, data: str, *, out: Path, split: str | None
     if task is not None:
         check_choice("task", task, TRAIN_TASKS)
     model, record = load_model(model_path)
+    if is_forecasting(record):   # dated forecasts of the split, in original units
+        return predict_forecaster(model_path, data, out, split or "test", params)
     names = model_class_names(model, record)
     X, targets, carried, note = _inputs(model, record, Path(model_path), data, split, task,
                                         dict(params or {}), names)

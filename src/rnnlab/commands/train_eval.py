@@ -26,6 +26,12 @@ from rnnlab.commands.common import (
     metrics_table,
     save_model,
 )
+from rnnlab.commands.forecast_cmd import (
+    after_training,
+    evaluate_forecaster,
+    is_forecasting,
+    print_notes,
+)
 from rnnlab.commands.inspect_export import CommandError
 from rnnlab.training.errors import TrainingDivergedError
 
@@ -90,27 +96,32 @@ def train_command(data: str, *, out: Path, task: str | None = None, cell: str = 
     out_console.print(f"{cell.upper()} · {dataset.task} on {dataset.name} · "
                       f"{model.num_parameters():,} parameters · train/val/test "
                       f"{'/'.join(str(v) for v in dataset.sizes().values())}")
-    record = data_record(dataset, data, params, task)
+    forecasting = is_forecasting(dataset)
+    if forecasting:   # what was filled, per series
+        print_notes(dataset, out_console)
     try:
         history = rnnlab.train(model, X, y, options)
     except TrainingDivergedError as error:
         # The loop has put the best weights so far back into the model: keep the promise.
-        path = save_model(model, Path(out), record)
+        path = save_model(model, Path(out), data_record(dataset, data, params, task))
         raise CommandError(f"training diverged at epoch {error.epoch} ({error.reason}); "
                            f"{_kept(error.history, path)}; try a lower --lr (now "
                            f"{options.learning_rate:g}) or another --optimizer") from None
     if history.stop_reason == "interrupted":
-        path = save_model(model, Path(out), record)
+        path = save_model(model, Path(out), data_record(dataset, data, params, task))
         raise CommandInterrupted(f"interrupted (Ctrl-C) after {history.epochs} of {epochs} "
                                  f"epochs; {_kept(history, path)}")
     if history.stop_reason == "early_stopping":
         out_console.print(f"stopped early after epoch {history.epochs}: no lower validation "
                           f"loss for {patience} epochs; kept epoch {history.best_epoch}")
-    if _count(X_test):
+    if forecasting:   # scored in original units by a backtest; intervals calibrated
+        after_training(model, dataset, data, out_console)
+    elif _count(X_test):
         for table in metrics_table(model.evaluate(X_test, y_test), f"{dataset.name}, test",
                                    dataset.classes):
             out_console.print(table)
-    path = save_model(model, Path(out), record)
+    # After the forecasting step: the record then holds the calibrated intervals too.
+    path = save_model(model, Path(out), data_record(dataset, data, params, task))
     out_console.print(f"saved {path}")
     if plot is not None:
         Path(plot).parent.mkdir(parents=True, exist_ok=True)
@@ -138,6 +149,8 @@ def evaluate_command(model_path: Path, data: str, *, task: str | None = None,
     if task is not None:
         check_choice("task", task, TRAIN_TASKS)
     model, record = load_model(model_path)
+    if is_forecasting(record):   # the split's backtest (default: the test part), original units
+        return evaluate_forecaster(model_path, data, split or "test", params).scores
     chosen = select(model, record, Path(model_path), data, split, task, dict(params or {}))
     result = model.evaluate(chosen.X, chosen.y)
     out = console()

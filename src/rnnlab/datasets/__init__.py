@@ -14,7 +14,7 @@ What exists — :func:`names`, :func:`describe`, :func:`takes_length`, :func:`sp
   classic papers' own definitions: ``adding_hs97``, ``reber_hs97``, ``temporal_order_6a``,
   ``temporal_order_6b`` (Hochreiter & Schmidhuber 1997), ``adding_bai18``, ``copy_bai18``
   (Bai, Kolter & Koltun 2018);
-* real data that needs no network: ``digits``, ``sunspots``, ``airline``,
+* real data that needs no network: ``digits``, ``sunspots``, ``airline``, ``co2``, ``nile``,
   ``japanese_vowels``, and digits pixel by pixel (``digits_sequential``, ``digits_permuted``,
   a small stand-in for sequential MNIST);
 * MNIST pixel by pixel from your own files (``mnist_sequential``, ``mnist_permuted``);

@@ -44,6 +44,18 @@ def _naive_scores(X: np.ndarray, y: np.ndarray, targets: list[int], horizon: int
     return scores
 
 
+def check_float32(name: str, scaled: np.ndarray, columns: Any) -> None:
+    """Refuse scaled ``(time, features)`` values beyond float32's range, naming step and
+    column (a training part that is almost constant scales the rest far out)."""
+    with np.errstate(invalid="ignore"):
+        beyond = ~(np.abs(scaled) <= np.finfo(np.float32).max)
+    if beyond.any():
+        step, column = (int(i) for i in np.argwhere(beyond)[0])
+        raise DataError(f"{name}: step {step + 1}, column {columns[column]!r} overflows "
+                        f"float32 once scaled with the training part's statistics (the "
+                        f"training part is almost constant); use scale=None or more data")
+
+
 def forecast_dataset(name: str, series: np.ndarray, *, columns: list[str], targets: list[int],
                      lookback: int, horizon: int = 1, stride: int = 1,
                      ratios: Any = (0.7, 0.15, 0.15), scale: str | None = "zscore",
@@ -89,13 +101,7 @@ def forecast_dataset(name: str, series: np.ndarray, *, columns: list[str], targe
         scaler = make_scaler(scale).fit(series[:bounds[1]])  # training block only
         target_scaler = scaler.subset(targets)
         scaled = (series - scaler.offset) / scaler.scale  # float64: overflow is checked next
-        with np.errstate(invalid="ignore"):
-            beyond = ~(np.abs(scaled) <= np.finfo(np.float32).max)
-        if beyond.any():
-            step, column = (int(i) for i in np.argwhere(beyond)[0])
-            raise DataError(f"{name}: step {step + 1}, column {columns[column]!r} overflows "
-                            f"float32 once scaled with the training part's statistics (the "
-                            f"training part is almost constant); use scale=None or more data")
+        check_float32(name, scaled, columns)
     splits = []
     for low, high in itertools.pairwise(bounds):
         X, y, _ = make_windows(scaled, lookback, horizon, stride, targets=targets, start=low,

@@ -1,7 +1,8 @@
-"""Real data that needs no network: digits, sunspots, airline, Japanese vowels.
+"""Real data that needs no network: digits, sunspots, airline, CO₂, Nile, Japanese vowels.
 
-``digits`` comes from scikit-learn (a dependency); the other three ship with rnnlab in
+``digits`` comes from scikit-learn (a dependency); the others ship with rnnlab in
 ``datasets/bundled/`` (see ``bundled/SOURCES.md`` for provenance and checksums).
+:func:`series_frame` gives the four series as tables for :mod:`rnnlab.forecasting`.
 """
 
 from __future__ import annotations
@@ -129,6 +130,106 @@ def airline(*, lookback: int = 12, horizon: int = 1, stride: int = 1,
     return forecast_dataset("airline", values[:, None], columns=["passengers"], targets=[0],
                             lookback=lookback, horizon=horizon, stride=stride, ratios=ratios,
                             scale=scale, info=info, season=12, times=months)
+
+
+CO2_SOURCE = ("statsmodels 0.15.0 (statsmodels.datasets.co2): Keeling & Whorf (2004), "
+              "atmospheric CO2 from continuous air samples at Mauna Loa Observatory, Hawaii, "
+              "weekly, March 1958 – December 2001 (CDIAC, Oak Ridge National Laboratory)")
+NILE_SOURCE = ("statsmodels 0.15.0 (statsmodels.datasets.nile): annual flow of the Nile at "
+               "Aswan 1871–1970, first analysed by Cobb (1978), Biometrika 65(2)")
+
+
+def _co2_monthly() -> tuple[np.ndarray, np.ndarray]:
+    """Months (datetime64) and monthly means of the weekly CO₂ readings; a month without any
+    reading is NaN (five of the 526)."""
+    import pandas as pd
+
+    with resources.as_file(_bundled("co2.csv")) as path:
+        weekly = pd.read_csv(path, dtype={"date": str})
+    weekly["date"] = pd.to_datetime(weekly["date"], format="%Y%m%d")
+    monthly = weekly.set_index("date")["co2"].resample("MS").mean()
+    return monthly.index.to_numpy(), monthly.to_numpy(dtype=np.float64, copy=True)
+
+
+def series_frame(name: str) -> Any:
+    """A bundled series as a ``pandas.DataFrame`` with a time and a value column, as a user's
+    file would hold it: ``airline`` (month, passengers), ``sunspots`` (year, sunspots),
+    ``co2`` (month, co2 — monthly means, NaN where a month had no reading) or ``nile``
+    (year, volume).
+
+    Example:
+        >>> co2 = series_frame("co2")
+        >>> len(co2), int(co2["co2"].isna().sum()), len(series_frame("nile"))
+        (526, 5, 100)
+    """
+    import pandas as pd
+
+    if name == "co2":
+        months, values = _co2_monthly()
+        return pd.DataFrame({"month": months, "co2": values})
+    files = {"airline": ("airline.csv", "month"), "sunspots": ("sunspots.csv", "year"),
+             "nile": ("nile.csv", "year")}
+    if name not in files:
+        raise ValueError(f"series_frame: unknown series {name!r}; expected one of airline, "
+                         f"sunspots, co2, nile")
+    filename, time = files[name]
+    with resources.as_file(_bundled(filename)) as path:
+        frame = pd.read_csv(path)
+    if time == "month":
+        frame[time] = pd.to_datetime(frame[time], format="%Y-%m")
+    return frame
+
+
+@register("co2", kind="real", task="regress",
+          summary="monthly mean CO2 at Mauna Loa 1958–2001 (ppm), next-month forecast")
+def co2(*, lookback: int = 24, horizon: int = 1, stride: int = 1,
+        ratios: Any = (0.7, 0.15, 0.15), scale: str | None = "zscore") -> Dataset:
+    """Forecast the monthly mean CO₂ concentration (ppm) from the previous ``lookback`` months.
+
+    The bundled file holds statsmodels' weekly readings (2,284 weeks, 59 without a reading);
+    each month is the mean of its readings, and the five months with none are interpolated
+    linearly — 526 months, March 1958 to December 2001, split chronologically, scaled with
+    training statistics. A steady rise plus a yearly cycle: the test years lie above every
+    training value. X ``(n, lookback, 1)``; y ``(n, horizon)``.
+
+    Example:
+        >>> from rnnlab.datasets import load
+        >>> ds = load("co2")
+        >>> ds.sizes(), ds.info["split_times"]["test_from"]
+        ({'train': 344, 'val': 79, 'test': 79}, '1995-06')
+    """
+    months, values = _co2_monthly()
+    gaps = np.isnan(values)
+    values[gaps] = np.interp(np.flatnonzero(gaps), np.flatnonzero(~gaps), values[~gaps])
+    info = {"description": "monthly mean atmospheric CO2 at Mauna Loa (ppm), 1958-03 to "
+                           "2001-12; 5 months without readings interpolated",
+            "source": CO2_SOURCE, "licence": "public domain (as stated by statsmodels)"}
+    times = [str(m)[:7] for m in months]
+    return forecast_dataset("co2", values[:, None], columns=["co2"], targets=[0],
+                            lookback=lookback, horizon=horizon, stride=stride, ratios=ratios,
+                            scale=scale, info=info, season=12, times=times)
+
+
+@register("nile", kind="real", task="regress",
+          summary="annual flow of the Nile at Aswan 1871–1970, next-year forecast")
+def nile(*, lookback: int = 10, horizon: int = 1, stride: int = 1,
+         ratios: Any = (0.7, 0.15, 0.15), scale: str | None = "zscore") -> Dataset:
+    """Forecast the Nile's annual flow at Aswan (10⁸ m³) from the previous ``lookback`` years.
+
+    100 years with a level shift near 1898 (the first Aswan dam) and no season: the naive
+    forecast is hard to beat. X ``(n, lookback, 1)``; y ``(n, horizon)``.
+
+    Example:
+        >>> from rnnlab.datasets import load
+        >>> load("nile").sizes()
+        {'train': 60, 'val': 15, 'test': 15}
+    """
+    years, values = _bundled_series("nile.csv")
+    info = {"description": "annual flow of the Nile at Aswan (10^8 m^3), 1871–1970",
+            "source": NILE_SOURCE, "licence": "public domain (as stated by statsmodels)"}
+    return forecast_dataset("nile", values[:, None], columns=["volume"], targets=[0],
+                            lookback=lookback, horizon=horizon, stride=stride, ratios=ratios,
+                            scale=scale, info=info, times=years)
 
 
 def _vowels(part: str) -> TsData:

@@ -12,10 +12,12 @@ model file and :func:`rnnlab.load` reads back. Its keys, all optional:
 ``target_scaler``   the target scaler's state (targets come back in original units)
 ``source``, ``kind``, ``params``, ``file_task``
                     where the data came from (``rnnlab train`` reuses them in ``evaluate``)
+``forecast``        a forecasting model's whole description — column roles, frequency, lookback,
+                    horizon, strategy, fill policy, per-series scalers fitted on each series'
+                    training part, prediction intervals (:mod:`rnnlab.forecasting.spec`)
 ==================  ==========================================================================
 
-Other parts of rnnlab may add their own keys (forecasting adds its lookback, horizon, column roles
-and the like); anything stored must be JSON-ready.
+Other parts of rnnlab may add their own keys; anything stored must be JSON-ready.
 """
 
 from __future__ import annotations
@@ -42,7 +44,9 @@ def describe_dataset(dataset: Any) -> dict[str, Any]:
             "classes": None if classes is None else [str(c) for c in classes],
             "tokenizer": state_of(getattr(dataset, "tokenizer", None)),
             "scaler": state_of(getattr(dataset, "scaler", None)),
-            "target_scaler": state_of(getattr(dataset, "target_scaler", None))}
+            "target_scaler": state_of(getattr(dataset, "target_scaler", None)),
+            **({"forecast": dataset.info["forecast"]}
+               if "forecast" in (getattr(dataset, "info", None) or {}) else {})}
 
 
 class DataInfoMixin:

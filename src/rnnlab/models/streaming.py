@@ -8,10 +8,13 @@ final chunk. A bidirectional layer reads the future, so it cannot stream.
 
 ``forecast(history, steps)`` predicts ``steps`` values beyond ``history`` by feeding each
 prediction back as the next input (closed loop); the model's outputs must be its next inputs.
+A model trained on a table through :mod:`rnnlab.forecasting` (covariates, several series)
+forecasts a DataFrame instead: ``model.forecast(frame, horizon=14)``.
 """
 
 from __future__ import annotations
 
+from os import PathLike
 from typing import Any
 
 import numpy as np
@@ -82,16 +85,25 @@ class StreamingMixin:
             out = out[:, 0]
         return out
 
-    def forecast(self, history: Any, steps: int) -> np.ndarray:
-        """Predict ``steps`` values past ``history``, feeding each prediction back as input.
+    def forecast(self, history: Any, steps: int | None = None, *, horizon: int | None = None,
+                 future: Any = None, fill: str | None = None, levels: Any = None) -> Any:
+        """Predict ``steps`` values past ``history``, feeding each prediction back as input — or,
+        for a model trained on a table (:mod:`rnnlab.forecasting`), forecast every series of a
+        table past its end.
 
         Args:
             history: ``(batch, time, features)``, one series ``(time, features)``, or for a
-                one-feature model a 1-D series ``(time,)``.
-            steps: how many steps to predict (≥ 1).
+                one-feature model a 1-D series ``(time,)``; for a model trained through
+                :func:`rnnlab.forecasting.prepare`, a DataFrame or file in its training layout.
+            steps, horizon: how many steps to predict (≥ 1; the same thing under two names —
+                a table forecast defaults to the model's horizon).
+            future, fill, levels: table forecasts only (see
+                :func:`rnnlab.forecasting.forecast`): future covariates, missing-value policy,
+                interval levels.
         Returns:
             predictions shaped like ``history`` with ``steps`` steps: ``(batch, steps,
-            features)``, ``(steps, features)`` or ``(steps,)``.
+            features)``, ``(steps, features)`` or ``(steps,)``; for a table, a DataFrame with
+            the ids, future timestamps, forecasts in the data's units and intervals.
 
         A per-step model reads the history once and then one prediction at a time (its state
         carries the past); a last-output model slides a window the length of ``history``.
@@ -103,6 +115,15 @@ class StreamingMixin:
             >>> model.forecast(np.sin(np.arange(20.0)), steps=5).shape
             (5,)
         """
+        if steps is not None and horizon is not None and steps != horizon:
+            raise ValueError(f"steps={steps} and horizon={horizon} disagree; give one of them")
+        steps = horizon if steps is None else steps
+        if hasattr(history, "columns") or isinstance(history, str | PathLike):
+            from rnnlab.forecasting import forecast
+
+            return forecast(self, history, steps, future=future, fill=fill, levels=levels)
+        if steps is None:
+            raise ValueError("forecast() needs the number of steps to predict (steps=…)")
         if self.is_classifier or self.tokens or self.output_units != self.features:
             raise ValueError(f"forecast() feeds each prediction back as the next input, so it "
                              f"needs a regression model with as many outputs as input features; "

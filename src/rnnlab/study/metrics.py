@@ -9,7 +9,11 @@ regress   ``mse``             test MSE (lower is better)  ``1 − mse / baseline
 classify  ``accuracy``        accuracy                    ``(acc − base) / (1 − base)``
 sequence  ``accuracy``        per-step accuracy           ``(acc − base) / (1 − base)``
 sequence  ``cross_entropy``   per-step cross-entropy      ``1 − ce / baseline_ce``
+forecast  (a table)           backtest MASE               ``1 − mase / better naive's mase``
 ========  ==================  ==========================  =====================================
+
+(forecast: :mod:`rnnlab.forecasting.study` — original units, rolling origins over the test
+part, against the better of the naive and seasonal-naive forecasts.)
 
 Skill can be negative (worse than learning nothing); a task is *solved* when the skill reaches
 the study's threshold (0.8 by default: 80 % of the way from the baseline to perfect).
@@ -21,7 +25,7 @@ import math
 from typing import Any
 
 #: Metrics where smaller is better.
-LOWER_IS_BETTER = {"mse": True, "cross_entropy": True, "accuracy": False}
+LOWER_IS_BETTER = {"mse": True, "cross_entropy": True, "accuracy": False, "mase": True}
 
 
 def choose_metric(task: str, baseline: dict[str, float]) -> str:
@@ -62,5 +66,6 @@ def skill(score: float, baseline: float, metric: str) -> float:
 def metric_label(metric: str) -> str:
     """Human name for reports: ``"test MSE (lower is better)"``."""
     direction = "lower" if LOWER_IS_BETTER[metric] else "higher"
-    name = {"mse": "MSE", "accuracy": "accuracy", "cross_entropy": "cross-entropy"}[metric]
+    name = {"mse": "MSE", "accuracy": "accuracy", "cross_entropy": "cross-entropy",
+            "mase": "backtest MASE"}[metric]
     return f"{name} ({direction} is better)"

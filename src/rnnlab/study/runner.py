@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from rnnlab.forecasting.study import forecast_scoring
 from rnnlab.study.data import load_dataset, sizes_of
 from rnnlab.study.grid import RunConfig
 from rnnlab.study.measurements import gradient_flow, latency_per_step, noisy_inputs
@@ -118,6 +119,10 @@ def execute(run_fields: dict[str, Any],
     dataset = load_dataset(run.task, run.task_params, run.file, run.file_task)
     metric = choose_metric(dataset.task, dataset.baseline)
     baseline = float(dataset.baseline[metric])
+    forecast = forecast_scoring(dataset, run.file)   # a forecasting table: backtest MASE
+    if forecast is not None:
+        metric, baseline = forecast.metric, forecast.baseline["test"]
+    val_baseline = forecast.baseline["val"] if forecast is not None else baseline
     input_size, output_size = sizes_of(dataset)
     text = dataset.is_text
     model = rnnlab.build(run.cell, input_size=EMBEDDING_DIM if text else input_size,
@@ -167,11 +172,14 @@ def execute(run_fields: dict[str, Any],
     if check is not None:
         extra["success"] = check.summary(model, dataset.test)
 
-    test_score = score_from_evaluation(model.evaluate(X_test, y_test), metric)
-    val_score = score_from_evaluation(model.evaluate(X_val, y_val), metric)
+    if forecast is not None:
+        test_score, val_score = forecast.score(model, "test"), forecast.score(model, "val")
+    else:
+        test_score = score_from_evaluation(model.evaluate(X_test, y_test), metric)
+        val_score = score_from_evaluation(model.evaluate(X_val, y_val), metric)
     if probe:
         extra["gradient_flow_trained"] = gradient_flow(model, X_test, y_test, dataset.task)
-    if probe and not text:  # Gaussian noise on token ids would be meaningless
+    if probe and not text and forecast is None:  # noise on token ids would be meaningless
         noisy = noisy_inputs(X_test, X, run.noise_std, seed=run.seed + 7919)
         noisy_score = score_from_evaluation(model.evaluate(noisy, y_test), metric)
         extra["noise"] = {"std": run.noise_std, "score": noisy_score,
@@ -189,7 +197,7 @@ def execute(run_fields: dict[str, Any],
     return {
         "num_parameters": int(model.num_parameters()), "metric": metric, "baseline": baseline,
         "val_score": val_score, "test_score": test_score,
-        "val_skill": skill(val_score, baseline, metric),
+        "val_skill": skill(val_score, val_baseline, metric),
         "test_skill": skill(test_score, baseline, metric),
         "wall_time": time.perf_counter() - start,
         "time_per_epoch": _time_per_epoch(history, steps_per_epoch),
