@@ -526,16 +526,19 @@ def forecast_(
         help="The table (CSV/TSV/Parquet, the training layout) whose series to continue; rows "
              "with the target empty after a series' end carry its future covariates.")],
     horizon: Annotated[int | None, typer.Option(
-        "--horizon", "-n", help="Steps past the end [default: the model's horizon].")] = None,
+        "--horizon", "-n", help="Steps past the end.",
+        show_default="the model's horizon")] = None,
     out: Annotated[Path | None, typer.Option(
-        "--out", "-o", help="CSV to write [default: print the forecasts].")] = None,
+        "--out", "-o", help="CSV to write.",
+        show_default="print the forecasts")] = None,
     plot: Annotated[Path | None, typer.Option(
         "--plot", help="PNG of history, forecast and intervals per series.")] = None,
     future: Annotated[Path | None, typer.Option(
         "--future", help="A table of future covariates (id, time and those columns) for the "
                          "forecast steps, instead of rows in DATA.")] = None,
     level: Annotated[list[float] | None, typer.Option(
-        "--level", help="Interval level(s) in per cent [default: every calibrated one].")
+        "--level", help="Interval level(s) in per cent.",
+        show_default="every calibrated one")
     ] = None,
     fill: FillOption = None,
 ) -> None:
@@ -563,11 +566,12 @@ def backtest_(
         "--part", help="Origins in the test part (to the end of the data), val, train or "
                        "all.")] = "test",
     horizon: Annotated[int | None, typer.Option(
-        "--horizon", "-n", help="Steps ahead [default: the model's].")] = None,
+        "--horizon", "-n", help="Steps ahead.",
+        show_default="the model's")] = None,
     stride: Annotated[int, typer.Option("--stride", help="Steps between origins.")] = 1,
     season: Annotated[int | None, typer.Option(
-        "--season", help="Season of the seasonal-naive forecast [default: from the "
-                         "frequency].")] = None,
+        "--season", help="Season of the seasonal-naive forecast.",
+        show_default="from the frequency")] = None,
     start: Annotated[str | None, typer.Option(
         "--start", help="First origin time (instead of --part).")] = None,
     out: Annotated[Path | None, typer.Option(

@@ -10,10 +10,10 @@ import pytest
 from test_cli_commands import assert_bad_input, run
 
 import rnnlab
-from rnnlab.cli import main
+from rnnlab.cli import app, main
 
-COMMANDS = ("compare", "report", "inspect", "export", "datasets", "train", "evaluate", "predict",
-            "generate")
+# Every registered command, so that a new one is checked too.
+COMMANDS = tuple(info.name or info.callback.__name__ for info in app.registered_commands)
 
 
 def help_text(capsys, monkeypatch, *command: str) -> str:

@@ -17,10 +17,10 @@ IdOption = Annotated[list[str] | None, typer.Option(
     "--id", help="Column(s) naming each series of a long-format table (repeat or "
                  "comma-separate).", rich_help_panel=PANEL)]
 TimeOption = Annotated[str | None, typer.Option(
-    "--time", help="The time column [default: one named date, time, month, year…].",
+    "--time", help="The time column.", show_default="one named date, time, month, year…",
     rich_help_panel=PANEL)]
 TargetOption = Annotated[list[str] | None, typer.Option(
-    "--target", help="Column(s) to forecast [default: every column without another role].",
+    "--target", help="Column(s) to forecast.", show_default="every column without another role",
     rich_help_panel=PANEL)]
 CovariatesOption = Annotated[list[str] | None, typer.Option(
     "--covariates", help="Past covariates: inputs known up to the present only.",
@@ -37,8 +37,8 @@ FillOption = Annotated[str | None, typer.Option(
                    "interpolate, ffill or zero.", rich_help_panel=PANEL)]
 DayfirstOption = Annotated[bool | None, typer.Option(
     "--dayfirst/--monthfirst", help="Read dates such as 03/02/2022 day first (3 February) or "
-                                    "month first [default: whichever reads every date in "
-                                    "order].", rich_help_panel=PANEL)]
+                                    "month first.",
+    show_default="whichever reads every date in order", rich_help_panel=PANEL)]
 TimeFormatOption = Annotated[str | None, typer.Option(
     "--time-format", help="strftime format of the dates, e.g. %d/%m/%Y or %Y%m%d.",
     rich_help_panel=PANEL)]
