@@ -46,6 +46,17 @@ def _ints(text: str | None, name: str) -> list[int] | None:
                                  param_hint=f"--{name}") from None
 
 
+def _floats(text: str | None, name: str) -> list[float] | None:
+    parts = _split(text)
+    if parts is None:
+        return None
+    try:
+        return [float(part) for part in parts]
+    except ValueError:
+        raise typer.BadParameter(f"{name} must be comma-separated numbers, got {text!r}",
+                                 param_hint=f"--{name}") from None
+
+
 def _params(items: list[str] | None) -> dict[str, Any]:
     """``["n_train=500", "noise=0.5"]`` → ``{"n_train": 500, "noise": 0.5}``."""
     out: dict[str, Any] = {}
@@ -74,6 +85,8 @@ Examples:
   rnnlab compare --task copy --lengths 20 --steps 2000 --out copy-study
 
   rnnlab compare --data reviews.csv --data-task classify --cells lstm,gru --out reviews
+
+  rnnlab compare --suite quick --tune lr --out quick-tuned
 """
 
 
@@ -111,6 +124,13 @@ def compare(
         "--optimizer", help="adam, sgd, sgdm or rmsprop.")] = None,
     threshold: Annotated[float | None, typer.Option(
         "--threshold", help="Skill at which a task counts as solved [0.8].")] = None,
+    tune: Annotated[str | None, typer.Option(
+        "--tune", help="lr: search each cell's learning rate first (same trials per cell, "
+                       "validation split only); none: one shared rate [default: lr for --data "
+                       "and the standard and classic suites, else none].")] = None,
+    tune_grid: Annotated[str | None, typer.Option(
+        "--tune-grid", help="Learning rates to try with --tune lr, e.g. 0.001,0.003,0.01 "
+                            "[default: 5 half-decade steps around --lr].")] = None,
     param: Annotated[list[str] | None, typer.Option(
         "--param", "-p", help="Dataset parameter KEY=VALUE (repeatable).")] = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = DEFAULT_OUT,
@@ -134,7 +154,8 @@ def compare(
                           suite=suite, params=_params(param) or None, match=match,
                           hidden_size=hidden_size, epochs=epochs, steps=steps, seconds=seconds,
                           learning_rate=learning_rate, batch_size=batch_size,
-                          optimizer=optimizer, threshold=threshold)
+                          optimizer=optimizer, threshold=threshold, tune=tune,
+                          tune_grid=_floats(tune_grid, "tune-grid"))
     console = Console(stderr=False)
     result = run_study(config, out, workers=workers, executor=executor, address=address,
                        progress=progress, console=console)
@@ -361,12 +382,16 @@ def _print_summary(console: Any, result: Any, counts: bool = False) -> None:
     from rich.table import Table
 
     table = Table(title="RNN vs LSTM vs GRU — test skill (1 = perfect, 0 = learned nothing)")
-    for column in ("task", "cell", "hidden", "params", "skill (95% CI)", "s/epoch"):
+    for column in ("task", "cell", "hidden", "params", "learning rate", "skill [95% CI]",
+                   "solved", "multiply–adds/seq"):
         table.add_column(column, justify="left" if column in ("task", "cell") else "right")
+    threshold = result.analysis.threshold
     for g in result.analysis.groups:
         where = g.task if g.length is None else f"{g.task} T={g.length}"
+        solved = {True: "yes", False: "no", None: "unclear"}[g.solved(threshold)]
         table.add_row(where, g.cell.upper(), str(g.hidden_size), str(g.num_parameters),
-                      g.skill.text(), f"{g.time_per_epoch.mean:.3g}")
+                      f"{g.learning_rate:.3g}", g.skill.text(), solved,
+                      f"{g.macs_per_sequence:,.0f}")
     console.print(table)
     if counts:
         line = f"{result.ran} runs done now, {result.skipped} found already done"
