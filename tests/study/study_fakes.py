@@ -58,3 +58,11 @@ def fake_execute(fields: dict, report=None) -> dict:
         "peak_memory_mb": None, "latency_per_step_ms": None if trial else 0.01,
         "epochs_run": run.epochs, "steps_per_epoch": 4, "epochs": epochs, "extra": extra,
     }
+
+
+def slow_fake_execute(fields: dict, report=None) -> dict:
+    """:func:`fake_execute` that takes a tenth of a second, so a kill lands mid-study."""
+    import time
+
+    time.sleep(0.1)
+    return fake_execute(fields, report)

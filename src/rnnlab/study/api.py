@@ -215,11 +215,14 @@ def run_study(config: StudyConfig, out: str | os.PathLike, *, workers: int | Non
             runner.run(todo, function or execute, on_event)
 
         with display:
-            execute_missing(trials)
-            choices = choose_rates(config, trials, store.runs("done")) if trials else {}
-            runs = expand(config, {k: c.rate for k, c in choices.items()}, settings)
-            store.set_meta("study_keys", ",".join(sorted(r.key for r in runs)))
-            execute_missing(runs)
+            try:
+                execute_missing(trials)
+                choices = choose_rates(config, trials, store.runs("done")) if trials else {}
+                runs = expand(config, {k: c.rate for k, c in choices.items()}, settings)
+                store.set_meta("study_keys", ",".join(sorted(r.key for r in runs)))
+                execute_missing(runs)
+            finally:
+                runner.close()
         result = summarise(store, config, folder)
     result.ran, result.failed, result.skipped = counts["ran"], counts["failed"], counts["skipped"]
     if report:

@@ -216,13 +216,15 @@ def _text(a: Analysis, rec: Recommendation, here: list[Group], tuned: bool,
         why = "it is the best cell, and no other is level with it"
     else:
         why = f"the cells level with the best are the {names(rec.top_group)}"
-        left_out = [c for c in rec.top_group if c not in rec.eligible]
-        if left_out:
-            why += (f"; the {names(left_out)} {'is' if len(left_out) == 1 else 'are'} left out "
-                    f"because another cell is significantly better")
+        for out in (c for c in rec.top_group if c not in rec.eligible):
+            beaters = [g.cell for g in here if g.cell != out and better(
+                pair_fact(a.comparison(rec.task, rec.length, g.cell, out)), ALPHA) > 0]
+            why += (f"; the {names([out])} is left out because the {names(beaters)} "
+                    f"{'is' if len(beaters) == 1 else 'are'} significantly better than it")
         if rec.candidates != rec.eligible:
             verb = "solves" if len(rec.candidates) == 1 else "solve"
-            why += f"; of the rest, {'only ' if len(rec.candidates) == 1 else ''}the " \
+            rest = "the rest" if rec.eligible != rec.top_group else "those"
+            why += f"; of {rest}, {'only ' if len(rec.candidates) == 1 else ''}the " \
                    f"{names(rec.candidates)} {verb} the task"
         if len(rec.candidates) > 1:
             why += ("; it is the cheapest of those by multiply–adds per sequence"
@@ -247,7 +249,7 @@ def _text(a: Analysis, rec: Recommendation, here: list[Group], tuned: bool,
                 if chosen.macs_per_sequence and math.isfinite(g.macs_per_sequence) else math.nan)
         solves = {True: "solves", False: "fails", None: "unclear"}[g.solved(a.threshold)]
         others.append(f"the {NAMES.get(g.cell, g.cell)} ({g.skill.text()}, {solves}; "
-                      f"{number(cost, 2)}× the multiply–adds) is {_relation(p)} it")
+                      f"{number(cost, 2)}× its multiply–adds) is {_relation(p)} it")
     if others:
         sentences.append("Of the others, " + "; ".join(others) + ".")
     if not any(g.solved(a.threshold) is True for g in here):

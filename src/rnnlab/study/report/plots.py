@@ -134,6 +134,7 @@ def learning_curves(a: Analysis, folder: Path) -> Path | None:
             curves = [c for c in g.curves if c]
             if not curves:
                 continue
+            drew = True
             size = min(len(c) for c in curves)
             values = np.array([c[:size] for c in curves], dtype=float)
             epochs = np.arange(1, size + 1)
@@ -141,12 +142,11 @@ def learning_curves(a: Analysis, folder: Path) -> Path | None:
                     label=_name(g.cell))
             ax.fill_between(epochs, np.nanmin(values, axis=0), np.nanmax(values, axis=0),
                             color=_colour(g.cell), alpha=0.18, lw=0)
-            drew = True
+            ax.legend(fontsize=8)
         ax.axhline(a.threshold, color="grey", ls="--", lw=1)
         ax.set_xlabel("epoch")
         ax.set_ylabel("validation skill (mean; band: range over seeds)")
         ax.set_title(f"learning curves, {task}" + ("" if length is None else f" T={length}"))
-        ax.legend(fontsize=8)
     if not drew:
         _pyplot().close(fig)
         return None
