@@ -3,6 +3,7 @@ numbers and the verdicts change; measured time never decides anything."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 
 from study_fakes import fake_execute
@@ -65,3 +66,32 @@ def test_a_small_but_significant_lead_is_never_overruled_by_cost_or_time(tmp_pat
     (rec,) = result.recommendations
     assert rec.top_group == ["gru", "lstm"] and rec.eligible == ["gru"]
     assert "use the **GRU**" in result.recommendation
+
+
+def test_a_database_written_before_tuning_and_intrinsic_costs_still_reports(tmp_path):
+    run_study(CONFIG, tmp_path, workers=1, progress=False, report=False,
+              function=fake_execute)
+    # What an older rnnlab stored: no tuning fields in the configuration, no kernel, steps
+    # per sequence or task kind in the runs, and the worker's peak RSS.
+    db = sqlite3.connect(tmp_path / "results.sqlite")
+    stored = json.loads(db.execute("SELECT value FROM meta WHERE key = 'study_config'")
+                        .fetchone()[0])
+    for name in ("tune", "tune_grid", "tune_seeds"):
+        del stored[name]
+    db.execute("UPDATE meta SET value = ? WHERE key = 'study_config'", (json.dumps(stored),))
+    db.execute("DELETE FROM meta WHERE key = 'trial_keys'")
+    for key, extra in db.execute("SELECT key, extra_json FROM runs").fetchall():
+        extra = json.loads(extra)
+        for name in ("kernel", "steps_per_sequence", "task_kind", "device"):
+            extra.pop(name)
+        db.execute("UPDATE runs SET extra_json = ?, peak_memory_mb = 431.0 WHERE key = ?",
+                   (json.dumps(extra), key))
+    db.commit()
+    db.close()
+    result = render_report(tmp_path)
+    assert result.config.tune is None and len(result.analysis.groups) == 6
+    assert {g.kernel for g in result.analysis.groups} == {"not recorded"}
+    assert all(g.macs_per_sequence > 0 for g in result.analysis.groups)  # T from the length
+    report = check_report(tmp_path)
+    assert "peak RSS" not in (tmp_path / "report.md").read_text()
+    assert report["settings"]["tuning"]["mode"] == "shared"

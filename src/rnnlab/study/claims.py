@@ -35,7 +35,14 @@ from typing import Any
 from rnnlab.study.analysis import Analysis, Comparison, Group
 from rnnlab.study.cost import gated_cells
 from rnnlab.study.matching import num_parameters
-from rnnlab.study.statistics import ALPHA, EQUIVALENCE_MARGIN, holm, number, paired_test
+from rnnlab.study.statistics import (
+    ALPHA,
+    EQUIVALENCE_MARGIN,
+    holm,
+    interval_text,
+    number,
+    paired_test,
+)
 
 HOLDS = "holds"
 FAILS = "does not hold"
@@ -127,10 +134,9 @@ def _where(task: str, length: int | None) -> str:
 
 def _status(fact: dict[str, Any], threshold: float) -> str:
     word = {True: "solves", False: "fails", None: "unclear"}[solved(fact, threshold)]
-    low, high = _num(fact["skill_low"]), _num(fact["skill_high"])
-    interval = (f" [{number(low)}, {number(high)}]" if math.isfinite(low) else "")
-    return f"{NAMES.get(fact['cell'], fact['cell'])} {number(_num(fact['skill_mean']))}" \
-           f"{interval} {word}"
+    numbers = interval_text(_num(fact["skill_mean"]), _num(fact["skill_low"]),
+                            _num(fact["skill_high"]))
+    return f"{NAMES.get(fact['cell'], fact['cell'])} {numbers} {word}"
 
 
 def _p(value: Any) -> str:
@@ -374,8 +380,8 @@ def _lstm_better(a: Analysis, claim_id: str, attr: str, label: str, text: str) -
         item["p_adjusted"] = p
     ev = {**_params(a), "items": items}
     summary = "; ".join(f"{_where(i['task'], i['length'])}: LSTM − RNN {label} skill "
-                        f"{i['difference']:+.3f}, 90% interval [{number(i['low90'])}, "
-                        f"{number(i['high90'])}] ({_p(i['p_adjusted'])})" for i in items)
+                        f"{interval_text(i['difference'], i['low90'], i['high90'])} (mean, 90% "
+                        f"interval; {_p(i['p_adjusted'])})" for i in items)
     return Claim(claim_id, text, rule_lstm_better(ev), RULE_TEXT[claim_id], ev,
                  summary or "no setting where both the LSTM and the RNN solve the clean task, "
                             "so there is nothing fair to compare")
@@ -408,9 +414,9 @@ def _gru_matches(a: Analysis) -> Claim:
         finding = ("equivalent" if equivalent(item, EQUIVALENCE_MARGIN) else
                    "the GRU is significantly better" if side > 0 else
                    "the LSTM is significantly better" if side < 0 else "not separated")
-        lines.append(f"{_where(task, length)}: GRU − LSTM skill {cmp.difference:+.3f}, 90% "
-                     f"interval [{number(cmp.test.low90)}, {number(cmp.test.high90)}] "
-                     f"({_p(cmp.p_adjusted)}): {finding}")
+        lines.append(f"{_where(task, length)}: GRU − LSTM skill "
+                     f"{interval_text(cmp.difference, cmp.test.low90, cmp.test.high90)} (mean, "
+                     f"90% interval; {_p(cmp.p_adjusted)}): {finding}")
     ev = {**_params(a), "items": items}
     return Claim("gru_matches", "The GRU matches the LSTM.", rule_gru_matches(ev),
                  RULE_TEXT["gru_matches"], ev, "; ".join(lines) or "needs GRU and LSTM runs")

@@ -2,9 +2,10 @@
 
 Everything that can change a number in the study lives here, so that a run is a pure function of
 its slice of the configuration (see :mod:`rnnlab.study.grid`). Settings shared by every cell —
-optimiser, learning rate, schedule, batch size, budget (epochs, steps, seconds), gradient
-clipping, engine, dtype, seeds and therefore data and batch order — are *one* field each: the
-cells in a comparison cannot differ in them (fairness by construction).
+optimiser, schedule, batch size, budget (epochs, steps, seconds), gradient clipping, engine,
+dtype, seeds and therefore data and batch order — are *one* field each: the cells in a
+comparison cannot differ in them (fairness by construction). The learning rate is shared too,
+unless ``tune="lr"`` gives every cell the same search for its own (:mod:`rnnlab.study.tuning`).
 
 Validation happens here, at the boundary, with one-sentence :class:`StudyError` messages.
 """

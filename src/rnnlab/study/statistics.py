@@ -108,8 +108,20 @@ class Stat:
             return f"{number(self.mean, digits)} (1 seed, no interval)"
         if self.high == self.low:
             return f"{number(self.mean, digits)} (equal on all {self.n} seeds)"
-        places = decimals(self.mean, digits, self.high - self.low)
-        return (f"{self.mean:.{places}f} [{self.low:.{places}f}, {self.high:.{places}f}]")
+        return interval_text(self.mean, self.low, self.high, digits)
+
+
+def interval_text(value: float, low: float, high: float, digits: int = 3) -> str:
+    """``value [low, high]`` with one number of decimals for all three (see :func:`decimals`).
+
+    Example:
+        >>> interval_text(0.0004, -0.000296, 0.00106)
+        '0.000400 [-0.000296, 0.001060]'
+    """
+    if not all(v is not None and math.isfinite(v) for v in (value, low, high)):
+        return number(value, digits)
+    places = decimals(value, digits, high - low)
+    return f"{value:.{places}f} [{low:.{places}f}, {high:.{places}f}]"
 
 
 def decimals(value: float, digits: int = 3, width: float | None = None) -> int:
@@ -118,7 +130,7 @@ def decimals(value: float, digits: int = 3, width: float | None = None) -> int:
     show ``width`` (an interval's) with two significant figures.
 
     Example:
-        >>> decimals(0.5), decimals(0.000213), decimals(0.91234, width=0.0004)
+        >>> decimals(0.5), decimals(0.000213), decimals(0.91234, width=0.004)
         (3, 6, 4)
     """
     places = digits
@@ -133,7 +145,7 @@ def number(value: float, digits: int = 3, width: float | None = None) -> str:
     """``value`` with :func:`decimals` places; ``–`` for a missing value.
 
     Example:
-        >>> number(0.5), number(0.000213), number(0.91234, width=0.0004), number(-6.1)
+        >>> number(0.5), number(0.000213), number(0.91234, width=0.004), number(-6.1)
         ('0.500', '0.000213', '0.9123', '-6.100')
     """
     if value is None or not math.isfinite(value):
@@ -221,8 +233,8 @@ def min_detectable_difference(sd: float, n: int, alpha: float = ALPHA,
     of freedom and noncentrality ``δ √n / sd``. NaN for ``n < 2``; 0 when ``sd = 0``.
 
     Example:
-        >>> round(min_detectable_difference(0.02, 5), 4)   # ≈ (2.78 + 0.94)·0.02/√5
-        0.0331
+        >>> round(min_detectable_difference(0.02, 5), 4)   # (2.78 + 0.94)·0.02/√5 ≈ 0.0331
+        0.0336
     """
     if n < 2 or sd is None or not math.isfinite(sd):
         return math.nan

@@ -19,7 +19,7 @@ from rnnlab.study.statistics import (
     EQUIVALENCE_MARGIN,
     INTERVAL_METHOD,
     POWER,
-    decimals,
+    interval_text,
     number,
 )
 from rnnlab.study.tuning import learning_rate_grid, trial_seeds
@@ -83,11 +83,8 @@ def tests_table(a: Analysis) -> Table:
     rows = []
     for c in a.comparisons:
         t = c.test
-        if math.isfinite(t.low) and t.high > t.low:
-            places = decimals(t.difference, 3, t.high - t.low)
-            diff = f"{t.difference:.{places}f} [{t.low:.{places}f}, {t.high:.{places}f}]"
-        else:
-            diff = number(t.difference)
+        diff = interval_text(t.difference, t.low, t.high) if t.high > t.low \
+            else number(t.difference)
         rows.append([_where(c.task, c.length), f"{_name(c.a)} − {_name(c.b)}", diff, _p(c.p),
                      _p(c.p_adjusted), "yes" if t.equivalent() else "no", str(c.n)])
     return ("Pairwise comparisons", headers, rows)
