@@ -35,25 +35,15 @@ def _split(text: str | None) -> list[str] | None:
     return [part.strip() for part in text.split(",") if part.strip()]
 
 
-def _ints(text: str | None, name: str) -> list[int] | None:
+def _ints(text: str | None, name: str, kind: type = int) -> list[Any] | None:
     parts = _split(text)
     if parts is None:
         return None
     try:
-        return [int(part) for part in parts]
+        return [kind(part) for part in parts]
     except ValueError:
-        raise typer.BadParameter(f"{name} must be comma-separated integers, got {text!r}",
-                                 param_hint=f"--{name}") from None
-
-
-def _floats(text: str | None, name: str) -> list[float] | None:
-    parts = _split(text)
-    if parts is None:
-        return None
-    try:
-        return [float(part) for part in parts]
-    except ValueError:
-        raise typer.BadParameter(f"{name} must be comma-separated numbers, got {text!r}",
+        what = "integers" if kind is int else "numbers"
+        raise typer.BadParameter(f"{name} must be comma-separated {what}, got {text!r}",
                                  param_hint=f"--{name}") from None
 
 
@@ -155,7 +145,7 @@ def compare(
                           hidden_size=hidden_size, epochs=epochs, steps=steps, seconds=seconds,
                           learning_rate=learning_rate, batch_size=batch_size,
                           optimizer=optimizer, threshold=threshold, tune=tune,
-                          tune_grid=_floats(tune_grid, "tune-grid"))
+                          tune_grid=_ints(tune_grid, "tune-grid", float))
     console = Console(stderr=False)
     result = run_study(config, out, workers=workers, executor=executor, address=address,
                        progress=progress, console=console)

@@ -52,6 +52,14 @@ def _save(fig, path: Path, layout: bool = True) -> Path:
     return path
 
 
+def _panel(ax: Any, xlabel: str, ylabel: str, title: str, task: str,
+           length: int | None) -> None:
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(f"{title}, {task}" + ("" if length is None else f" T={length}"))
+    ax.legend(fontsize=8)
+
+
 def _panels(count: int):
     plt = _pyplot()
     fig, axes = plt.subplots(1, count, figsize=(5.5 * count, 4), squeeze=False)
@@ -75,12 +83,16 @@ def skill_vs_length(a: Analysis, task: str, folder: Path) -> Path:
         ax.fill_between(x, low, high, color=_colour(cell), alpha=0.18, lw=0)
     ax.set_xticks(lengths)
     ax.set_xlabel("sequence length T (measured lengths only)")
-    ax.axhline(a.threshold, color="grey", ls="--", lw=1, label=f"solved ({a.threshold:g})")
+    _skill_axis(ax, a.threshold, f"{task}: skill vs length (mean, 95% CI over seeds)")
+    return _save(fig, folder / f"skill_vs_length_{task}.png")
+
+
+def _skill_axis(ax: Any, threshold: float, title: str) -> None:
+    ax.axhline(threshold, color="grey", ls="--", lw=1, label=f"solved ({threshold:g})")
     ax.axhline(0.0, color="black", lw=0.6)
     ax.set_ylabel("test skill (1 = perfect, 0 = learned nothing)")
-    ax.set_title(f"{task}: skill vs length (mean, 95% CI over seeds)")
+    ax.set_title(title)
     ax.legend(fontsize=8)
-    return _save(fig, folder / f"skill_vs_length_{task}.png")
 
 
 def skill_by_cell(a: Analysis, task: str, folder: Path) -> Path:
@@ -92,11 +104,7 @@ def skill_by_cell(a: Analysis, task: str, folder: Path) -> Path:
     above = [g.skill.high - g.skill.mean if g.skill.has_interval else 0.0 for g in groups]
     ax.bar([_name(g.cell) for g in groups], means, yerr=[below, above], capsize=6,
            color=[_colour(g.cell) for g in groups])
-    ax.axhline(a.threshold, color="grey", ls="--", lw=1, label=f"solved ({a.threshold:g})")
-    ax.axhline(0.0, color="black", lw=0.6)
-    ax.set_ylabel("test skill (1 = perfect, 0 = learned nothing)")
-    ax.set_title(f"{task}: test skill per cell (mean, 95% CI over seeds)")
-    ax.legend(fontsize=8)
+    _skill_axis(ax, a.threshold, f"{task}: test skill per cell (mean, 95% CI over seeds)")
     return _save(fig, folder / f"skill_{task}.png")
 
 
@@ -116,11 +124,9 @@ def gradient_flow(a: Analysis, folder: Path) -> Path | None:
                     values = np.maximum(np.array(curve), 1e-30)
                     ax.semilogy(np.arange(len(values)), values, style, color=_colour(g.cell),
                                 label=f"{_name(g.cell)} ({when})")
-        ax.set_xlabel("distance from the loss (time steps)")
-        ax.set_ylabel("‖∂L/∂h_t‖ (mean over sequences and seeds)")
-        ax.set_title(f"gradient flow through time, {task}"
-                     + ("" if length is None else f" T={length}"))
-        ax.legend(fontsize=8)
+        _panel(ax, "distance from the loss (time steps)",
+               "‖∂L/∂h_t‖ (mean over sequences and seeds)", "gradient flow through time",
+               task, length)
     return _save(fig, folder / "gradient_flow.png")
 
 
@@ -154,7 +160,8 @@ def learning_curves(a: Analysis, folder: Path) -> Path | None:
 
 
 def label_points(ax: Any, xs: list[float], ys: list[float], labels: list[str]) -> list[Any]:
-    """Annotate each point so that no label overlaps another or leaves the axes.
+    """Annotate each point so that no label overlaps another label or a point, or leaves the
+    axes.
 
     A label sits beside its point (to the right in the left half of the axes, to the left in
     the right half) and, when that spot is taken, tries spots further above and below in steps
@@ -171,6 +178,12 @@ def label_points(ax: Any, xs: list[float], ys: list[float], labels: list[str]) -
         return Text.get_window_extent(note, renderer)
 
     middle = (frame.x0 + frame.x1) / 2
+    from matplotlib.transforms import Bbox
+
+    # Every marker is an obstacle too (a box of about its size), so no label hides a point.
+    size = 5 * fig.dpi / 72
+    centres = [ax.transData.transform((x, y)) for x, y in zip(xs, ys, strict=True)]
+    markers = [Bbox.from_bounds(cx - size, cy - size, 2 * size, 2 * size) for cx, cy in centres]
     placed, boxes = [], []
     points = sorted(zip(xs, ys, labels, strict=True), key=lambda p: (-p[1], p[0]))
     for x, y, text in points:
@@ -186,7 +199,7 @@ def label_points(ax: Any, xs: list[float], ys: list[float], labels: list[str]) -
             note.set_position((6 if right else -6, shift))
             box = extent(note)
             inside = frame.y0 <= box.y0 and box.y1 <= frame.y1
-            if inside and not any(box.overlaps(other) for other in boxes):
+            if inside and not any(box.overlaps(other) for other in boxes + markers):
                 break
         placed.append(note)
         boxes.append(box)
@@ -236,11 +249,9 @@ def lr_sensitivity(result: Any, folder: Path) -> Path | None:
                 ax.plot([choice.rate], [choice.scores[choice.rate]], "o", ms=12, mfc="none",
                         color=_colour(choice.cell))
         ax.set_xscale("log")
-        ax.set_xlabel("learning rate (log scale; circled: chosen)")
-        ax.set_ylabel("validation skill (mean over trial seeds)")
-        ax.set_title(f"learning-rate sensitivity, {task}"
-                     + ("" if length is None else f" T={length}"))
-        ax.legend(fontsize=8)
+        _panel(ax, "learning rate (log scale; circled: chosen)",
+               "validation skill (mean over trial seeds)", "learning-rate sensitivity", task,
+               length)
     return _save(fig, folder / "lr_sensitivity.png")
 
 
