@@ -76,7 +76,8 @@ def test_cutting_to_the_range_never_lowers_the_coverage_and_beats_the_bootstrap(
 
 def test_text_never_prints_a_zero_width_interval_as_plus_minus_zero():
     assert Stat.of([0.0002, 0.00021, 0.00022], (0, math.inf)).text() == \
-        "0.000210 [0.000185, 0.000235]"
+        "2.10e-04 [1.85e-04, 2.35e-04]"
+    assert Stat.of([0.002, 0.0021, 0.0022], (0, math.inf)).text() == "0.00210 [0.00185, 0.00235]"
     assert "equal on all 3 seeds" in Stat.of([1.0, 1.0, 1.0], (0, 1)).text()
     assert "1 seed, no interval" in Stat.of([0.7]).text()
     for values in ([0.5, 0.5000001, 0.4999999], [1e-6, 2e-6, 1.5e-6]):

@@ -12,7 +12,7 @@ import json
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
-from rnnlab.study.config import StudyConfig
+from rnnlab.study.config import StudyConfig, TaskSpec
 from rnnlab.study.data import check_splits, file_digest, load_dataset, sizes_of
 from rnnlab.study.matching import matched_hidden_sizes, num_parameters
 
@@ -105,7 +105,7 @@ SHARED_SETTINGS = tuple(f.name for f in fields(RunConfig)
 class Setting:
     """One (task, length) of a study with the sizes every cell gets there."""
 
-    task: Any  # the TaskSpec
+    task: TaskSpec
     length: int | None
     hidden: dict[str, int]
     expected: dict[str, int]

@@ -98,7 +98,7 @@ class Stat:
 
         Example:
             >>> Stat(0.000213, 0.000201, 0.000225, 5).text()
-            '0.000213 [0.000201, 0.000225]'
+            '2.13e-04 [2.01e-04, 2.25e-04]'
             >>> Stat(1.0, 1.0, 1.0, 3).text(), Stat(0.5, math.nan, math.nan, 1).text()
             ('1.000 (equal on all 3 seeds)', '0.500 (1 seed, no interval)')
         """
@@ -115,23 +115,30 @@ def interval_text(value: float, low: float, high: float, digits: int = 3) -> str
     """``value [low, high]`` with one number of decimals for all three (see :func:`decimals`).
 
     Example:
-        >>> interval_text(0.0004, -0.000296, 0.00106)
-        '0.000400 [-0.000296, 0.001060]'
+        >>> interval_text(0.0004, -0.000296, 0.00106), interval_text(0.0004, -0.0003, 0.0009)
+        ('0.000400 [-0.000296, 0.001060]', '4.00e-04 [-3.00e-04, 9.00e-04]')
     """
     if not all(v is not None and math.isfinite(v) for v in (value, low, high)):
         return number(value, digits)
+    if 0 < max(abs(value), abs(low), abs(high)) < TINY:
+        return " ".join([f"{value:.{digits - 1}e}", f"[{low:.{digits - 1}e},",
+                         f"{high:.{digits - 1}e}]"])
     places = decimals(value, digits, high - low)
     return f"{value:.{places}f} [{low:.{places}f}, {high:.{places}f}]"
 
 
+#: Below this magnitude numbers print in scientific notation (an MSE of 2e-05, not 0.0000).
+TINY = 1e-3
+
+
 def decimals(value: float, digits: int = 3, width: float | None = None) -> int:
     """Decimals that show ``value`` with ``digits`` significant figures when it is small (an
-    MSE of 0.0002 never prints as ``0.000``), at least ``digits`` otherwise, and enough to
-    show ``width`` (an interval's) with two significant figures.
+    MSE of 0.002 never prints as ``0.00``), at least ``digits`` otherwise, and enough to show
+    ``width`` (an interval's) with two significant figures.
 
     Example:
-        >>> decimals(0.5), decimals(0.000213), decimals(0.91234, width=0.004)
-        (3, 6, 4)
+        >>> decimals(0.5), decimals(0.00213), decimals(0.91234, width=0.004)
+        (3, 5, 4)
     """
     places = digits
     if value != 0 and math.isfinite(value) and abs(value) < 10 ** -(digits - 1):
@@ -142,14 +149,17 @@ def decimals(value: float, digits: int = 3, width: float | None = None) -> int:
 
 
 def number(value: float, digits: int = 3, width: float | None = None) -> str:
-    """``value`` with :func:`decimals` places; ``–`` for a missing value.
+    """``value`` with :func:`decimals` places (scientific below :data:`TINY`); ``–`` for a
+    missing value.
 
     Example:
         >>> number(0.5), number(0.000213), number(0.91234, width=0.004), number(-6.1)
-        ('0.500', '0.000213', '0.9123', '-6.100')
+        ('0.500', '2.13e-04', '0.9123', '-6.100')
     """
     if value is None or not math.isfinite(value):
         return "–"
+    if 0 < abs(value) < TINY:
+        return f"{value:.{digits - 1}e}"
     return f"{value:.{decimals(value, digits, width)}f}"
 
 

@@ -239,9 +239,11 @@ def lr_sensitivity(result: Any, folder: Path) -> Path | None:
         settings.setdefault((choice.task, choice.length), []).append(choice)
     if not settings:
         return None
+    order = {cell: i for i, cell in enumerate(result.analysis.cells())}
     fig, axes = _panels(len(settings))
-    for ax, ((task, length), choices) in zip(axes, settings.items(), strict=True):
-        for choice in choices:
+    ordered = sorted(settings.items(), key=lambda item: (item[0][0], item[0][1] or 0))
+    for ax, ((task, length), choices) in zip(axes, ordered, strict=True):
+        for choice in sorted(choices, key=lambda ch: order.get(ch.cell, len(order))):
             rates = sorted(choice.scores)
             ax.plot(rates, [choice.scores[r] for r in rates], "o-", color=_colour(choice.cell),
                     label=_name(choice.cell))
