@@ -14,6 +14,7 @@ Every command follows the same conventions:
 
 from __future__ import annotations
 
+import math
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -383,6 +384,12 @@ def _print_summary(console: Any, result: Any, counts: bool = False) -> None:
                       f"{g.learning_rate:.3g}", g.skill.text(), solved,
                       f"{g.macs_per_sequence:,.0f}")
     console.print(table)
+    detectable = [s.detectable for s in result.analysis.setting_stats
+                  if math.isfinite(s.detectable)]  # one seed detects nothing
+    if detectable:
+        console.print(f"{len(result.config.seeds)} seeds per cell: the smallest skill "
+                      f"difference they detect (α = 0.05, power 80%) is "
+                      f"{min(detectable):.3g}–{max(detectable):.3g} across settings")
     if counts:
         line = f"{result.ran} runs done now, {result.skipped} found already done"
         if result.failed:

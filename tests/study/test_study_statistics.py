@@ -65,12 +65,12 @@ def test_cutting_to_the_range_never_lowers_the_coverage_and_beats_the_bootstrap(
     rng = np.random.default_rng(0)
     # Accuracy-like values piled up near 1, three seeds: the t interval overshoots 1 and is
     # cut there; the true mean is inside [0, 1], so the cut never loses it.
-    skewed = rng.beta(19, 1, size=(3000, 3))
+    skewed = rng.beta(19, 1, size=(2000, 3))
     cut = _coverage(skewed, 0.95, (0.0, 1.0))
     assert cut == _coverage(skewed, 0.95)
     assert cut > _bootstrap_coverage(skewed, 0.95) + 0.1
-    normal = rng.normal(0.5, 0.1, size=(3000, 3))
-    assert _coverage(normal, 0.5) == pytest.approx(0.95, abs=0.015)
+    normal = rng.normal(0.5, 0.1, size=(2000, 3))
+    assert _coverage(normal, 0.5) == pytest.approx(0.95, abs=0.02)
     assert _bootstrap_coverage(normal, 0.5) < 0.85  # why the report does not bootstrap
 
 
