@@ -46,6 +46,22 @@ def test_evidence_that_misquotes_a_group_is_caught(report):
     assert any("differs from the report's" in p for p in found)
 
 
+def test_intervals_and_tests_are_recomputed_from_the_seeds(report):
+    bad = copy.deepcopy(report)
+    bad["groups"][0]["skill"]["low"] -= 0.01
+    assert any("skill low" in p and "is not what its seeds give" in p for p in problems(bad))
+    bad = copy.deepcopy(report)
+    bad["pairs"][0]["p"] = 0.5
+    assert any(" p 0.5 is not what the seeds give" in p for p in problems(bad))
+    bad = copy.deepcopy(report)
+    bad["pairs"][0]["p_adjusted"] = bad["pairs"][0]["p"]  # Holm's step left out
+    assert any("is not Holm's" in p for p in problems(bad))
+    bad = copy.deepcopy(report)
+    seed = next(iter(bad["groups"][0]["skill_by_seed"]))
+    bad["groups"][0]["skill_by_seed"][seed] += 0.3  # a seed changed behind the numbers' back
+    assert any("is not what its seeds give" in p for p in problems(bad))
+
+
 def test_a_changed_threshold_in_the_evidence_is_caught(report):
     bad = copy.deepcopy(report)
     bad["claims"][0]["evidence"]["threshold"] = 0.1
@@ -92,7 +108,7 @@ def test_check_report_raises_one_sentence_naming_the_file(report, tmp_path):
         else "does not hold"
     path = tmp_path / "report.json"
     path.write_text(json.dumps(bad))
-    with pytest.raises(ReportCheckError, match=r"report\.json: 1 verdict") as caught:
+    with pytest.raises(ReportCheckError, match=r"report\.json: 1 problem") as caught:
         check_report(tmp_path)
     assert "\n" not in str(caught.value)
     with pytest.raises(ReportCheckError, match="no report at"):

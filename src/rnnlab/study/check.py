@@ -3,6 +3,8 @@
 It fails (:class:`ReportCheckError`, listing every problem) when
 
 * the file does not follow ``report_schema.json`` (checked when ``jsonschema`` is installed);
+* a group's skill interval, or a pair's difference, intervals and (Holm-adjusted) p value, is
+  not what the per-seed skills stored with the groups give;
 * a group's ``solved`` is not what its skill interval and the threshold say;
 * a claim's verdict is not what its own rule (:data:`rnnlab.study.claims.RULES`) gives on its
   stored evidence, or that evidence quotes a group or a pair with other numbers than the
@@ -28,6 +30,8 @@ from typing import Any
 
 from rnnlab.study.claims import RULES, better, solved
 from rnnlab.study.errors import StudyError
+from rnnlab.study.matching import num_parameters
+from rnnlab.study.metrics import skill_bounds
 from rnnlab.study.recommend import (
     NONE_SOLVES,
     SOLVED_PHRASE,
@@ -37,6 +41,7 @@ from rnnlab.study.recommend import (
     pair_of,
     top_group,
 )
+from rnnlab.study.statistics import Stat, holm, paired_test
 
 
 class ReportCheckError(StudyError):
@@ -98,6 +103,65 @@ def _check_evidence(claim: dict[str, Any], groups: dict, pairs: dict, settings: 
                                 f"{expected[key]}")
 
 
+def _seeds(group: dict[str, Any]) -> dict[int, float]:
+    return {int(seed): (math.nan if value is None else value)
+            for seed, value in group["skill_by_seed"].items()}
+
+
+def _check_numbers(report: dict[str, Any], groups: dict, problems: list[str]) -> None:
+    """Intervals, paired tests and Holm's correction again, from the per-seed skills."""
+    for key, g in groups.items():
+        stat = Stat.of(_seeds(g).values(), skill_bounds(g["metric"], g["baseline"]))
+        for name in ("mean", "low", "high", "n"):
+            value = getattr(stat, name)
+            stored = g["skill"][name]
+            if not (_same(stored, value) or (stored is None and not math.isfinite(value))):
+                problems.append(f"group {' '.join(map(str, key))}: skill {name} {stored} is "
+                                f"not what its seeds give ({value})")
+    by_setting: dict[tuple, list[dict]] = {}
+    for p in report["pairs"]:
+        by_setting.setdefault((p["task"], p["length"]), []).append(p)
+    for (task, length), pairs in by_setting.items():
+        tests = []
+        for p in pairs:
+            a, b = groups.get((task, length, p["a"])), groups.get((task, length, p["b"]))
+            if a is None or b is None:
+                problems.append(f"pair {task} {length} {p['a']} − {p['b']}: no such groups")
+                continue
+            test = paired_test(_seeds(a), _seeds(b))
+            tests.append((p, test))
+            for name in ("difference", "low", "high", "low90", "high90", "p"):
+                value, stored = getattr(test, name), p[name]
+                if not (_same(stored, value) or (stored is None and not math.isfinite(value))):
+                    problems.append(f"pair {task} {length} {p['a']} − {p['b']}: {name} {stored} "
+                                    f"is not what the seeds give ({value})")
+        for (p, _), adjusted in zip(tests, holm([t.p for _, t in tests]), strict=True):
+            stored = p["p_adjusted"]
+            if not (_same(stored, adjusted) or (stored is None and not math.isfinite(adjusted))):
+                problems.append(f"pair {task} {length} {p['a']} − {p['b']}: Holm-adjusted p "
+                                f"{stored} is not Holm's ({adjusted})")
+
+
+def _check_claim_sums(claim: dict[str, Any], problems: list[str]) -> None:
+    """What a claim computes beyond the groups and pairs: its own Holm step, parameters."""
+    items = claim["evidence"].get("items", [])
+    if claim["id"] in ("noise", "long_generalisation"):
+        adjusted = holm([math.nan if i["p"] is None else i["p"] for i in items])
+        for item, value in zip(items, adjusted, strict=True):
+            if not (_same(item["p_adjusted"], value)
+                    or (item["p_adjusted"] is None and not math.isfinite(value))):
+                problems.append(f"claim {claim['id']}: Holm-adjusted p {item['p_adjusted']} "
+                                f"is not Holm's ({value})")
+    if claim["id"] == "gru_smaller":
+        for item in items:
+            sizes = (item["input_size"], item["hidden_size"], item["output_size"],
+                     item["num_layers"])
+            for cell in ("gru", "lstm"):
+                if item[f"{cell}_parameters"] != num_parameters(cell, *sizes):
+                    problems.append(f"claim gru_smaller: {cell} parameters "
+                                    f"{item[f'{cell}_parameters']} are not what the sizes give")
+
+
 def _check_recommendation(rec: dict[str, Any], groups: list[dict], pairs: list[dict],
                           settings: dict, problems: list[str]) -> None:
     where = f"recommendation for {rec['task']} {rec['length']}"
@@ -156,6 +220,7 @@ def check_document(report: dict[str, Any]) -> list[str]:
     pairs: dict[tuple, list[dict]] = {}
     for p in report["pairs"]:
         pairs.setdefault((p["task"], p["length"]), []).append(p)
+    _check_numbers(report, groups, problems)
     for g in report["groups"]:
         expected = solved(_group_fact(g), settings["threshold"])
         if g["solved"] is not expected:
@@ -171,6 +236,7 @@ def check_document(report: dict[str, Any]) -> list[str]:
             problems.append(f"claim {claim['id']}: verdict '{claim['verdict']}' but its rule "
                             f"gives '{verdict}' on its evidence")
         _check_evidence(claim, groups, pairs, settings, problems)
+        _check_claim_sums(claim, problems)
     for rec in report["recommendation"]:
         here = [g for g in report["groups"] if (g["task"], g["length"]) ==
                 (rec["task"], rec["length"])]
@@ -196,6 +262,6 @@ def check_report(path: str | os.PathLike) -> dict[str, Any]:
             from None
     problems = check_document(report)
     if problems:
-        raise ReportCheckError(f"{file}: {len(problems)} verdict(s) do not follow from the "
-                               f"evidence: " + " | ".join(problems))
+        raise ReportCheckError(f"{file}: {len(problems)} problem(s), the report does not follow "
+                               f"from its evidence: " + " | ".join(problems))
     return report

@@ -67,6 +67,7 @@ def _group(g: Group, a: Analysis, config: Any, tuned: set[tuple]) -> dict[str, A
         "tuned": (g.task, g.length, g.cell) in tuned, "seeds": g.seeds, "metric": g.metric,
         "lower_is_better": LOWER_IS_BETTER.get(g.metric, True), "baseline": g.baseline,
         "test_metric": _stat(g.score), "skill": _stat(g.skill),
+        "skill_by_seed": {str(seed): value for seed, value in sorted(g.skill_by_seed.items())},
         "solved": g.solved(a.threshold),
         "cost": {
             "macs_per_step": g.macs_per_step, "macs_per_sequence": g.macs_per_sequence,
