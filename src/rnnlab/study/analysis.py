@@ -44,21 +44,25 @@ from rnnlab.study.statistics import (
 CELL_ORDER = ("rnn", "gru", "lstm")
 
 
-def solved_status(skill: Stat, threshold: float) -> bool | None:
-    """True if the whole interval is ≥ ``threshold``, False if wholly below, else None.
+def solves(low: float, high: float, seeds: int, threshold: float) -> bool | None:
+    """The *solved* rule, the one place it is written: True if the whole interval
+    ``[low, high]`` is ≥ ``threshold``, False if it is wholly below, else (and with fewer than
+    two seeds, which give no interval) None.
 
     Example:
-        >>> solved_status(Stat(0.9, 0.85, 0.95, 3), 0.8), solved_status(Stat(0.9, 0.7, 1.0, 3),
-        ...                                                                0.8)
-        (True, None)
+        >>> solves(0.85, 0.95, 3, 0.8), solves(0.7, 1.0, 3, 0.8), solves(0.1, 0.2, 1, 0.8)
+        (True, None, None)
     """
-    if not skill.has_interval:
+    if seeds < 2 or not (math.isfinite(low) and math.isfinite(high)):
         return None
-    if skill.low >= threshold:
+    if low >= threshold:
         return True
-    if skill.high < threshold:
-        return False
-    return None
+    return False if high < threshold else None
+
+
+def solved_status(skill: Stat, threshold: float) -> bool | None:
+    """:func:`solves` for a group's skill :class:`Stat`."""
+    return solves(skill.low, skill.high, skill.n, threshold)
 
 
 @dataclass

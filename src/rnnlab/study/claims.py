@@ -32,7 +32,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from rnnlab.study.analysis import Analysis, Comparison, Group
+from rnnlab.study.analysis import Analysis, Comparison, Group, solves
 from rnnlab.study.cost import gated_cells
 from rnnlab.study.matching import num_parameters
 from rnnlab.study.statistics import (
@@ -43,6 +43,7 @@ from rnnlab.study.statistics import (
     number,
     paired_test,
 )
+from rnnlab.study.statistics import equivalent as equivalent_interval
 
 HOLDS = "holds"
 FAILS = "does not hold"
@@ -96,13 +97,9 @@ def pair_fact(c: Comparison) -> dict[str, Any]:
 
 
 def solved(fact: dict[str, Any], threshold: float) -> bool | None:
-    """Solves / fails / neither, from a :func:`group_fact`."""
-    low, high = _num(fact["skill_low"]), _num(fact["skill_high"])
-    if fact["seeds"] < 2 or not (math.isfinite(low) and math.isfinite(high)):
-        return None
-    if low >= threshold:
-        return True
-    return False if high < threshold else None
+    """Solves / fails / neither (:func:`~rnnlab.study.analysis.solves`) from a
+    :func:`group_fact`."""
+    return solves(_num(fact["skill_low"]), _num(fact["skill_high"]), fact["seeds"], threshold)
 
 
 def better(fact: dict[str, Any], alpha: float) -> int:
@@ -114,9 +111,8 @@ def better(fact: dict[str, Any], alpha: float) -> int:
 
 
 def equivalent(fact: dict[str, Any], margin: float) -> bool:
-    """TOST from a fact's 90 % interval."""
-    low, high = _num(fact["low90"]), _num(fact["high90"])
-    return math.isfinite(low) and math.isfinite(high) and -margin < low and high < margin
+    """TOST (:func:`~rnnlab.study.statistics.equivalent`) from a fact's 90 % interval."""
+    return equivalent_interval(_num(fact["low90"]), _num(fact["high90"]), margin)
 
 
 def combine(verdicts: list[str]) -> str:

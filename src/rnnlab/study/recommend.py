@@ -260,7 +260,7 @@ def _text(a: Analysis, rec: Recommendation, here: list[Group], tuned: bool,
         "high": "Confidence: **high** — it solves the task and every cell level with the best "
                 "is shown equivalent to it.",
         "moderate": "Confidence: **moderate** — it solves the task, but "
-                    + ("fewer than 3 seeds back it" if seeds < MIN_SEEDS_HIGH else
+                    + (f"fewer than {MIN_SEEDS_HIGH} seeds back it" if seeds < MIN_SEEDS_HIGH else
                        "a cell is level with the best only because the seeds cannot separate "
                        "them; more seeds would sharpen the call") + ".",
         "low": "Confidence: **low** — it does not clearly solve the task, so the ranking may "

@@ -181,8 +181,21 @@ class PairedTest:
     sd: float
 
     def equivalent(self, margin: float = EQUIVALENCE_MARGIN) -> bool:
-        """TOST at level ``α``: the 90 % interval of the difference inside ``±margin``."""
-        return self.n >= 2 and -margin < self.low90 and self.high90 < margin
+        """TOST at level ``α`` (see :func:`equivalent`)."""
+        return self.n >= 2 and equivalent(self.low90, self.high90, margin)
+
+
+def equivalent(low90: float, high90: float, margin: float = EQUIVALENCE_MARGIN) -> bool:
+    """The equivalence rule, the one place it is written: two one-sided tests at level ``α``
+    pass when the ``1 − 2α`` interval ``[low90, high90]`` of the mean difference lies strictly
+    inside ``±margin``.
+
+    Example:
+        >>> equivalent(-0.01, 0.03), equivalent(-0.01, 0.05), equivalent(float("nan"), 0.0)
+        (True, False, False)
+    """
+    return (math.isfinite(low90) and math.isfinite(high90)
+            and -margin < low90 and high90 < margin)
 
 
 def paired_test(a: dict[int, float], b: dict[int, float]) -> PairedTest:
