@@ -116,3 +116,24 @@ def test_check_report_raises_one_sentence_naming_the_file(report, tmp_path):
     path.write_text("{not json")
     with pytest.raises(ReportCheckError, match="is not JSON"):
         check_report(path)
+
+
+def test_a_report_whose_verdict_would_not_follow_is_never_written(tmp_path, monkeypatch):
+    import rnnlab.study.claims as claims
+
+    run_study(CONFIG, tmp_path, workers=1, progress=False, report=False,
+              function=fake_execute)
+    # A broken claim: the long-lag verdict no longer follows from its evidence.
+    real = claims._rnn_long
+
+    def wrong(a):
+        claim = real(a)
+        claim.verdict = "does not hold" if claim.verdict == "holds" else "holds"
+        return claim
+
+    monkeypatch.setattr(claims, "_rnn_long", wrong)
+    from rnnlab.study import render_report
+
+    with pytest.raises(ReportCheckError, match="was not written"):
+        render_report(tmp_path)
+    assert not (tmp_path / "report.json").exists() and not (tmp_path / "report.md").exists()

@@ -8,6 +8,7 @@ half a report.
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from typing import Any
@@ -46,13 +47,27 @@ NUMBER_TABLES = ("results", "tests", "statistics", "cost", "tuning", "horizon", 
 
 
 def write_report(result: Any) -> dict[str, Path]:
-    """Write the report for a :class:`~rnnlab.study.api.StudyResult`; returns the paths."""
+    """Write the report for a :class:`~rnnlab.study.api.StudyResult`; returns the paths.
+
+    The report is checked (:func:`rnnlab.study.check.check_document`) before anything is
+    written: a verdict that does not follow from its evidence is refused with
+    :class:`~rnnlab.study.check.ReportCheckError` rather than shown (the results database
+    is untouched, so the report can be rendered again).
+    """
+    from rnnlab.study.check import ReportCheckError, check_document
+
     folder = Path(result.out)
+    document = json_report.render(result)
+    problems = check_document(json.loads(document))
+    if problems:
+        raise ReportCheckError(f"the report of {folder} would state {len(problems)} thing(s) "
+                               f"its evidence does not support, so it was not written (please "
+                               f"report this as a bug): " + " | ".join(problems))
     made = make_tables(result)
     figures = plots.make_plots(result, folder)
     paths = {"markdown": _atomic_write(folder / "report.md",
                                        markdown.render(result, made, figures)),
              "html": _atomic_write(folder / "report.html", html.render(result, made, figures)),
-             "json": _atomic_write(folder / "report.json", json_report.render(result))}
+             "json": _atomic_write(folder / "report.json", document)}
     paths.update({f"plot: {name}": path for name, path in figures.items()})
     return paths
