@@ -67,6 +67,9 @@ class StudyResult:
 
 #: Seeds of a study of the user's own data (unless told otherwise).
 DATA_SEEDS = 5
+#: Suites whose studies tune each cell's learning rate unless told otherwise (as does a study
+#: of the user's own data); the quick suite keeps one shared rate for speed and says so.
+TUNED_SUITES = ("standard", "classic")
 
 
 def _as_tuple(value: Any, name: str) -> tuple:
@@ -118,8 +121,8 @@ def build_config(*, tasks: Any = None, data: str | os.PathLike | None = None,
     Tasks come from ``tasks`` and ``data``; with neither, from the ``suite`` (its tasks get
     ``params`` merged in and ``lengths`` replacing their sweeps), else the adding problem.
     A study of the user's own ``data`` tunes each cell's learning rate and runs
-    :data:`DATA_SEEDS` seeds unless told otherwise; ``tune="none"`` (or ``False``) turns
-    tuning off.
+    :data:`DATA_SEEDS` seeds unless told otherwise, and so do the :data:`TUNED_SUITES` tune;
+    ``tune="none"`` (or ``False``) turns tuning off.
 
     Example:
         >>> config = build_config(tasks="adding", lengths=[10, 60], seeds=2)
@@ -155,7 +158,8 @@ def build_config(*, tasks: Any = None, data: str | os.PathLike | None = None,
     changes = {k: v for k, v in changes.items() if v is not None}
     if data is not None:
         changes.setdefault("seeds", tuple(range(DATA_SEEDS)))
-        tune = "lr" if tune is None else tune
+    if tune is None and (data is not None or suite in TUNED_SUITES):
+        tune = "lr"
     if tune is not None:
         changes["tune"] = None if tune in (False, "none", "") else tune
     if ("steps" in changes or "seconds" in changes) and "epochs" not in changes:
@@ -215,14 +219,11 @@ def run_study(config: StudyConfig, out: str | os.PathLike, *, workers: int | Non
             runner.run(todo, function or execute, on_event)
 
         with display:
-            try:
-                execute_missing(trials)
-                choices = choose_rates(config, trials, store.runs("done")) if trials else {}
-                runs = expand(config, {k: c.rate for k, c in choices.items()}, settings)
-                store.set_meta("study_keys", ",".join(sorted(r.key for r in runs)))
-                execute_missing(runs)
-            finally:
-                runner.close()
+            execute_missing(trials)
+            choices = choose_rates(config, trials, store.runs("done")) if trials else {}
+            runs = expand(config, {k: c.rate for k, c in choices.items()}, settings)
+            store.set_meta("study_keys", ",".join(sorted(r.key for r in runs)))
+            execute_missing(runs)
         result = summarise(store, config, folder)
     result.ran, result.failed, result.skipped = counts["ran"], counts["failed"], counts["skipped"]
     if report:

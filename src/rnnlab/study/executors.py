@@ -1,15 +1,12 @@
 """Where runs execute: in this process, on a local process pool, or as Ray tasks.
 
-Every executor has two methods. ``run(runs, function, on_event)`` calls
+Every executor has one method, ``run(runs, function, on_event)``: it calls
 ``function(run.to_dict(), report)`` for each run somewhere and calls ``on_event(event)`` *in this
 process* as things happen, so that only this process writes the results database:
 
 * ``Event("start", run)`` — a worker began the run (Ray: ``payload="queued"``, submitted);
 * ``Event("epoch", run, payload)`` — a finished epoch (local executors only);
 * ``Event("done", run, result)`` / ``Event("failed", run, message)``.
-
-``close()`` stops what ``run`` started (worker processes, a local Ray instance); ``run`` may be
-called several times before it — a tuned study runs its trials, then its final runs.
 
 Runs are pure functions of their configuration, so the executor only changes *where* and *when*
 they run, never their numbers. Workers are pinned to one torch thread: a study gets its
@@ -68,9 +65,6 @@ class SerialExecutor:
 
     workers = 1
 
-    def close(self) -> None:
-        """Nothing to stop."""
-
     def run(self, runs: list[RunConfig], function: RunFunction,
             on_event: Callable[[Event], None]) -> None:
         """Execute ``runs`` in order; torch's thread count is restored afterwards."""
@@ -120,37 +114,24 @@ class LocalExecutor:
     """A pool of ``workers`` processes (default: every core), one torch thread each.
 
     Processes are started with ``spawn`` so that no torch or OpenMP state is inherited from
-    the parent (forking a process that has run torch can deadlock). The pool lives from the
-    first :meth:`run` to :meth:`close`, so a study's phases (tuning trials, then final runs)
-    share its warm workers; a run interrupted by an error closes it at once.
+    the parent (forking a process that has run torch can deadlock).
     """
 
     def __init__(self, workers: int | None = None) -> None:
         self.workers = workers or os.cpu_count() or 1
         if self.workers < 1:
             raise StudyError(f"workers must be at least 1, got {workers}")
-        self._pool: ProcessPoolExecutor | None = None
-        self._events: Any = None
-
-    def _started(self) -> tuple[ProcessPoolExecutor, Any]:
-        if self._pool is None or getattr(self._pool, "_broken", False):
-            self.close()
-            context = multiprocessing.get_context("spawn")
-            self._events = context.Queue()
-            # Workers start on demand, so a phase with fewer runs than workers spawns fewer.
-            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context,
-                                             initializer=_init_worker,
-                                             initargs=(self._events,))
-        return self._pool, self._events
 
     def run(self, runs: list[RunConfig], function: RunFunction,
             on_event: Callable[[Event], None]) -> None:
         """Execute ``runs`` on the pool, reporting events as they arrive."""
         if not runs:
             return
-        pool, events = self._started()
+        context = multiprocessing.get_context("spawn")
+        events = context.Queue()
         by_key = {run.key: run for run in runs}
-        completed = False
+        pool = ProcessPoolExecutor(max_workers=min(self.workers, len(runs)), mp_context=context,
+                                   initializer=_init_worker, initargs=(events,))
         try:
             pending = {pool.submit(_pool_task, function, run.to_dict()): run for run in runs}
 
@@ -173,17 +154,9 @@ class LocalExecutor:
                         kind, payload = "failed", _one_line(error)
                     on_event(Event(kind, run, payload))
             drain()
-            completed = True
         finally:
-            if not completed:
-                self.close()
-
-    def close(self) -> None:
-        """Stop the worker processes (a later :meth:`run` starts new ones)."""
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._events.close()
-            self._pool = self._events = None
+            pool.shutdown(wait=True, cancel_futures=True)
+            events.close()
 
 
 # ----------------------------------------------------------------------------- ray
@@ -210,19 +183,14 @@ class RayExecutor:
             raise StudyError("--executor ray needs Ray: pip install 'rnnlab[ray]'") from None
         self.address = address
         self.workers = workers
-        self._started_here = False
 
     def run(self, runs: list[RunConfig], function: RunFunction,
             on_event: Callable[[Event], None]) -> None:
-        """Submit every run as a task and report each as it completes.
-
-        A Ray instance this executor starts stays up until :meth:`close`, so a study's phases
-        share it; an error closes it at once.
-        """
+        """Submit every run as a task and report each as it completes."""
         import ray
 
-        if not ray.is_initialized():
-            self._started_here = True
+        started_here = not ray.is_initialized()
+        if started_here:
             options: dict[str, Any] = {"include_dashboard": False, "log_to_driver": False,
                                        "ignore_reinit_error": True}
             if self.address:
@@ -232,10 +200,8 @@ class RayExecutor:
             try:
                 ray.init(**options)
             except (ConnectionError, RuntimeError, ValueError) as error:
-                self._started_here = False
                 raise StudyError(f"cannot reach a Ray cluster at {self.address}: "
                                  f"{_one_line(error)}") from None
-        completed = False
         try:
             task = ray.remote(num_cpus=1)(_ray_task)
             pending = {}
@@ -252,18 +218,9 @@ class RayExecutor:
                     except Exception as error:  # the task's worker died
                         kind, payload = "failed", _one_line(error)
                     on_event(Event(kind, run, payload))
-            completed = True
         finally:
-            if not completed:
-                self.close()
-
-    def close(self) -> None:
-        """Shut down the Ray instance this executor started (a cluster it joined stays)."""
-        if self._started_here:
-            import ray
-
-            ray.shutdown()
-            self._started_here = False
+            if started_here:
+                ray.shutdown()
 
 
 def make_executor(name: str = "local", *, workers: int | None = None,

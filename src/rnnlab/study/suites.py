@@ -31,15 +31,16 @@ def quick() -> StudyConfig:
 
 
 def standard() -> StudyConfig:
-    """Four tasks, a length sweep on the long-lag ones, 5 seeds, 20 epochs, each cell's
-    learning rate tuned (5 trials per cell and setting; about 10 minutes of runs on 2 cores)."""
+    """Four tasks, a length sweep on the long-lag ones, 5 seeds, 20 epochs; ``compare`` tunes
+    each cell's learning rate (5 trials per cell and setting; about 10 minutes of runs on 2
+    cores in all)."""
     return StudyConfig(
         name="standard suite",
         tasks=(TaskSpec("adding", (10, 30, 60, 100), {"n_train": 1000, "n_test": 500}),
                TaskSpec("recall", (5, 20, 50), {"n_train": 1000, "n_test": 500}),
                TaskSpec("temporal_order", (30, 60), {"n_train": 1000, "n_test": 500}),
                TaskSpec("digits")),
-        seeds=(0, 1, 2, 3, 4), hidden_size=24, epochs=20, learning_rate=0.01, tune="lr")
+        seeds=(0, 1, 2, 3, 4), hidden_size=24, epochs=20, learning_rate=0.01)
 
 
 def classic() -> StudyConfig:
@@ -50,7 +51,7 @@ def classic() -> StudyConfig:
                TaskSpec("adding", (100,), {"n_train": 2000, "n_test": 500}),
                TaskSpec("temporal_order", (100,), {"n_train": 2000, "n_test": 500}),
                TaskSpec("copy", (20,), {"n_train": 2000, "n_test": 500})),
-        seeds=(0, 1, 2), hidden_size=32, epochs=30, learning_rate=0.005, tune="lr")
+        seeds=(0, 1, 2), hidden_size=32, epochs=30, learning_rate=0.005)
 
 
 def suite(name: str) -> StudyConfig:

@@ -130,6 +130,12 @@ def gradient_flow(a: Analysis, folder: Path) -> Path | None:
     return _save(fig, folder / "gradient_flow.png")
 
 
+def _whole_numbers() -> object:
+    from matplotlib.ticker import MaxNLocator
+
+    return MaxNLocator(integer=True)
+
+
 def learning_curves(a: Analysis, folder: Path) -> Path | None:
     """Validation skill per epoch, one panel per task at its longest length."""
     settings = [(t, a.lengths(t)[-1]) for t in a.tasks()]
@@ -151,6 +157,7 @@ def learning_curves(a: Analysis, folder: Path) -> Path | None:
             ax.legend(fontsize=8)
         ax.axhline(a.threshold, color="grey", ls="--", lw=1)
         ax.set_xlabel("epoch")
+        ax.xaxis.set_major_locator(_whole_numbers())   # epochs, not 2.5 and 7.5
         ax.set_ylabel("validation skill (mean; band: range over seeds)")
         ax.set_title(f"learning curves, {task}" + ("" if length is None else f" T={length}"))
     if not drew:
