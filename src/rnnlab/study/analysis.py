@@ -97,7 +97,6 @@ class Group:
     long_skill: Stat
     long_length: int | None
     steps_to_threshold: list[int]
-    seconds_to_threshold: list[float]
     gradient_init: list[float] | None
     gradient_trained: list[float] | None
     gradient_decay: Stat
@@ -202,22 +201,16 @@ class Analysis:
                     return c.flipped()
         return None
 
-    def stats_of(self, task: str, length: int | None) -> SettingStats | None:
-        return next((s for s in self.setting_stats if (s.task, s.length) == (task, length)),
-                    None)
-
 
 def _threshold_reach(epochs: list[dict[str, Any]], steps_per_epoch: int,
-                     threshold: float) -> tuple[int | None, float | None]:
-    """Optimiser steps and seconds until the validation skill first reached ``threshold``
-    (checked at the end of each epoch), or ``(None, None)``."""
-    elapsed = 0.0
+                     threshold: float) -> int | None:
+    """Optimiser steps until the validation skill first reached ``threshold`` (checked at the
+    end of each epoch), or None."""
     for row in epochs:
-        elapsed += row.get("seconds") or 0.0
         value = row.get("val_skill")
         if value is not None and math.isfinite(value) and value >= threshold:
-            return int(row["epoch"] * steps_per_epoch), elapsed
-    return None, None
+            return int(row["epoch"] * steps_per_epoch)
+    return None
 
 
 def _mean_curve(curves: list[list[float]]) -> list[float] | None:
@@ -306,8 +299,7 @@ def _group(task: str, length: int | None, cell: str, members: list[dict[str, Any
         noise_skill=Stat.of([(e.get("noise") or {}).get("skill") for e in extra], skill_range),
         long_skill=Stat.of([g.get("skill") for g in long], skill_range),
         long_length=next((g["length"] for g in long if "length" in g), None),
-        steps_to_threshold=[s for s, _ in reach if s is not None],
-        seconds_to_threshold=[t for _, t in reach if t is not None],
+        steps_to_threshold=[s for s in reach if s is not None],
         gradient_init=_mean_curve([e.get("gradient_flow_init") or [] for e in extra]),
         gradient_trained=_mean_curve([e.get("gradient_flow_trained") or [] for e in extra]),
         gradient_decay=Stat.of(decays),
