@@ -19,6 +19,7 @@ Every command follows the same conventions:
 
 from __future__ import annotations
 
+import math
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -92,14 +93,15 @@ def _split(text: str | None) -> list[str] | None:
     return [part.strip() for part in text.split(",") if part.strip()]
 
 
-def _ints(text: str | None, name: str) -> list[int] | None:
+def _ints(text: str | None, name: str, kind: type = int) -> list[Any] | None:
     parts = _split(text)
     if parts is None:
         return None
     try:
-        return [int(part) for part in parts]
+        return [kind(part) for part in parts]
     except ValueError:
-        raise typer.BadParameter(f"{name} must be comma-separated integers, got {text!r}",
+        what = "integers" if kind is int else "numbers"
+        raise typer.BadParameter(f"{name} must be comma-separated {what}, got {text!r}",
                                  param_hint=f"--{name}") from None
 
 
@@ -150,6 +152,8 @@ Examples:
   rnnlab compare --data reviews.csv --data-task classify --cells lstm,gru --out reviews
 
   rnnlab compare --data sales.csv --data-task forecast --id store -p fill=interpolate
+
+  rnnlab compare --suite quick --tune lr --out quick-tuned
 """
 
 
@@ -192,6 +196,13 @@ def compare(
     threshold: Annotated[float | None, typer.Option(
         "--threshold", help="Skill at which a task counts as solved.", show_default="0.8")
     ] = None,
+    tune: Annotated[str | None, typer.Option(
+        "--tune", help="lr: search each cell's learning rate first (same trials per cell, "
+                       "validation split only); none: one shared rate.",
+        show_default="lr for --data and the standard and classic suites, else none")] = None,
+    tune_grid: Annotated[str | None, typer.Option(
+        "--tune-grid", help="Learning rates to try with --tune lr, e.g. 0.001,0.003,0.01.",
+        show_default="5 half-decade steps around --lr")] = None,
     param: Annotated[list[str] | None, typer.Option(
         "--param", "-p", help="Dataset parameter KEY=VALUE (repeatable; keys listed below).")
     ] = None,
@@ -236,7 +247,8 @@ def compare(
                           match=match,
                           hidden_size=hidden_size, epochs=epochs, steps=steps, seconds=seconds,
                           learning_rate=learning_rate, batch_size=batch_size,
-                          optimizer=optimizer, threshold=threshold)
+                          optimizer=optimizer, threshold=threshold, tune=tune,
+                          tune_grid=_ints(tune_grid, "tune-grid", float))
     console = Console(stderr=False)
     try:
         result = run_study(config, out, workers=workers, executor=executor, address=address,
@@ -623,13 +635,23 @@ def _print_summary(console: Any, result: Any, counts: bool = False) -> None:
     from rich.table import Table
 
     table = Table(title="RNN vs LSTM vs GRU — test skill (1 = perfect, 0 = learned nothing)")
-    for column in ("task", "cell", "hidden", "params", "skill (95% CI)", "s/epoch"):
+    for column in ("task", "cell", "hidden", "params", "learning rate", "skill [95% CI]",
+                   "solved", "multiply–adds/seq"):
         table.add_column(column, justify="left" if column in ("task", "cell") else "right")
+    threshold = result.analysis.threshold
     for g in result.analysis.groups:
         where = g.task if g.length is None else f"{g.task} T={g.length}"
+        solved = {True: "yes", False: "no", None: "unclear"}[g.solved(threshold)]
         table.add_row(where, g.cell.upper(), str(g.hidden_size), str(g.num_parameters),
-                      g.skill.text(), f"{g.time_per_epoch.mean:.3g}")
+                      f"{g.learning_rate:.3g}", g.skill.text(), solved,
+                      f"{g.macs_per_sequence:,.0f}")
     console.print(table)
+    detectable = [s.detectable for s in result.analysis.setting_stats
+                  if math.isfinite(s.detectable)]  # one seed detects nothing
+    if detectable:
+        console.print(f"{len(result.config.seeds)} seeds per cell: the smallest skill "
+                      f"difference they detect (α = 0.05, power 80%) is "
+                      f"{min(detectable):.3g}–{max(detectable):.3g} across settings")
     if counts:
         line = f"{result.ran} runs done now, {result.skipped} found already done"
         if result.failed:

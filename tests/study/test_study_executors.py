@@ -1,4 +1,4 @@
-"""Executors change where runs execute, never their numbers."""
+"""Executors change where runs execute, never their numbers — tuning trials included."""
 
 from __future__ import annotations
 
@@ -11,21 +11,22 @@ from rnnlab.study.executors import make_executor
 
 CONFIG = StudyConfig(tasks=(TaskSpec("adding", (4,), {"n_train": 32, "n_val": 8,
                                                         "n_test": 8}),),
-                     seeds=(0, 1), epochs=2)
+                     seeds=(0, 1), epochs=2, tune="lr", tune_grid=(0.003, 0.03))
 COLUMNS = ("cell", "length", "seed", "hidden_size", "num_parameters", "val_score",
-           "test_score", "test_skill", "epochs_run")
+           "test_score", "test_skill", "epochs_run", "config_json")
 
 
 def metrics(folder) -> dict[str, tuple]:
     with open_store(folder) as store:
-        return {r["key"]: tuple(r[c] for c in COLUMNS) for r in store.runs("done")}
+        return {r["key"]: tuple(r["config"] if c == "config_json" else r[c] for c in COLUMNS)
+                for r in store.runs("done")}
 
 
 @pytest.fixture(scope="module")
 def serial(tmp_path_factory):
     folder = tmp_path_factory.mktemp("serial")
     result = run_study(CONFIG, folder, workers=1, progress=False, report=False)
-    assert result.failed == 0 and result.ran == 6
+    assert result.failed == 0 and result.ran == 6 + 6  # trials, then final runs
     return metrics(folder)
 
 

@@ -2,7 +2,9 @@
 
 A study goes: configuration → runs (keys) → skip the finished ones → execute the rest (any
 executor), writing each result to ``results.sqlite`` as it arrives → analyse what the database
-holds → write the report. Rerunning the same call resumes: finished runs are read, not redone.
+holds → write the report. With ``tune="lr"`` the runs come in two phases: the learning-rate
+trials first, then the final runs at each cell's chosen rate (:mod:`rnnlab.study.tuning`).
+Rerunning the same call resumes: finished runs (trials included) are read, not redone.
 """
 
 from __future__ import annotations
@@ -20,11 +22,12 @@ from rnnlab.study.claims import Claim, evaluate_claims
 from rnnlab.study.config import StudyConfig, TaskSpec, check_output_dir, validate
 from rnnlab.study.errors import StudyError
 from rnnlab.study.executors import Event, make_executor
-from rnnlab.study.grid import RunConfig, expand
+from rnnlab.study.grid import RunConfig, expand, settings_of
 from rnnlab.study.progress import NullProgress, RichProgress
-from rnnlab.study.recommend import recommendation
+from rnnlab.study.recommend import Recommendation, recommend, recommendation_text
 from rnnlab.study.store import Store, open_store
 from rnnlab.study.suites import suite as suite_config
+from rnnlab.study.tuning import Choice, choose_rates, trial_runs
 
 
 @dataclass
@@ -35,9 +38,13 @@ class StudyResult:
         out: the output folder; ``database`` the results file in it.
         config: the :class:`StudyConfig` that ran.
         analysis: means, intervals, tests, Pareto fronts (:mod:`rnnlab.study.analysis`).
-        claims: the claims table; ``recommendation`` the paragraph.
-        reports: paths of the report files written (``report.md``, ``report.html``, PNGs).
-        ran, skipped, failed: run counts of this call; ``seconds`` its wall time.
+        claims: the claims table; ``recommendations`` one per task, ``recommendation`` their
+            paragraphs.
+        tuning: each (task, length, cell)'s learning-rate choice (empty without tuning).
+        reports: paths of the report files written (``report.md``, ``report.html``,
+            ``report.json``, PNGs).
+        ran, skipped, failed: run counts of this call (trials included); ``seconds`` its wall
+            time.
     """
 
     out: Path
@@ -45,12 +52,25 @@ class StudyResult:
     config: StudyConfig
     analysis: Analysis
     claims: list[Claim]
-    recommendation: str
+    recommendations: list[Recommendation]
+    tuning: dict[tuple[str, int | None, str], Choice] = field(default_factory=dict)
     reports: dict[str, Path] = field(default_factory=dict)
     ran: int = 0
     skipped: int = 0
     failed: int = 0
     seconds: float = 0.0
+
+    @property
+    def recommendation(self) -> str:
+        """The recommendation paragraphs (Markdown), one per task."""
+        return recommendation_text(self.recommendations)
+
+
+#: Seeds of a study of the user's own data (unless told otherwise).
+DATA_SEEDS = 5
+#: Suites whose studies tune each cell's learning rate unless told otherwise (as does a study
+#: of the user's own data); the quick suite keeps one shared rate for speed and says so.
+TUNED_SUITES = ("standard", "classic")
 
 
 def _as_tuple(value: Any, name: str) -> tuple:
@@ -101,11 +121,14 @@ def build_config(*, tasks: Any = None, data: str | os.PathLike | None = None,
 
     Tasks come from ``tasks`` and ``data``; with neither, from the ``suite`` (its tasks get
     ``params`` merged in and ``lengths`` replacing their sweeps), else the adding problem.
+    A study of the user's own ``data`` tunes each cell's learning rate and runs
+    :data:`DATA_SEEDS` seeds unless told otherwise, and so do the :data:`TUNED_SUITES` tune;
+    ``tune="none"`` (or ``False``) turns tuning off.
 
     Example:
         >>> config = build_config(tasks="adding", lengths=[10, 60], seeds=2)
-        >>> config.tasks[0].lengths, config.seeds, config.cells
-        ((10, 60), (0, 1), ('rnn', 'lstm', 'gru'))
+        >>> config.tasks[0].lengths, config.seeds, config.cells, config.tune
+        ((10, 60), (0, 1), ('rnn', 'lstm', 'gru'), None)
     """
     base = suite_config(suite) if suite else StudyConfig(tasks=())
     lengths = tuple(int(v) for v in _as_tuple(lengths, "lengths"))
@@ -129,7 +152,17 @@ def build_config(*, tasks: Any = None, data: str | os.PathLike | None = None,
     unknown = [k for k in changes if k not in StudyConfig.__dataclass_fields__]
     if unknown:
         raise StudyError(f"compare() takes no setting {unknown[0]!r}")
+    if changes.get("tune_grid") is not None:
+        changes["tune_grid"] = tuple(float(v) for v in _as_tuple(changes["tune_grid"],
+                                                                 "tune_grid"))
+    tune = changes.pop("tune", None)
     changes = {k: v for k, v in changes.items() if v is not None}
+    if data is not None:
+        changes.setdefault("seeds", tuple(range(DATA_SEEDS)))
+    if tune is None and (data is not None or suite in TUNED_SUITES):
+        tune = "lr"
+    if tune is not None:
+        changes["tune"] = None if tune in (False, "none", "") else tune
     if ("steps" in changes or "seconds" in changes) and "epochs" not in changes:
         # As in PyTorch Lightning: a step or time budget without an epoch budget lifts the
         # (default or suite) epoch limit rather than racing it.
@@ -150,7 +183,11 @@ def run_study(config: StudyConfig, out: str | os.PathLike, *, workers: int | Non
               report: bool = True, function: Callable | None = None,
               console: Any = None, log_dir: str | os.PathLike | None = None) -> StudyResult:
     """Execute ``config`` into ``out`` (resuming), then analyse and (optionally) report;
-    ``log_dir``: TensorBoard events of every run, one folder per run."""
+    ``log_dir``: TensorBoard events of every run, one folder per run.
+
+    With tuning, the trials run first; the final runs start once every trial is finished,
+    because their learning rates come from the trials.
+    """
     from rnnlab.study.runner import execute
 
     if function is None and log_dir is not None:
@@ -160,13 +197,13 @@ def run_study(config: StudyConfig, out: str | os.PathLike, *, workers: int | Non
     folder = check_output_dir(out)
     runner = make_executor(executor, workers=workers, address=address)
     with open_store(folder) as store:
-        runs = expand(config)
+        settings = settings_of(config)
+        trials = trial_runs(config, settings)
         store.save_study(config.to_dict())
-        store.set_meta("study_keys", ",".join(sorted(r.key for r in runs)))
-        finished = store.finished_keys()
-        todo = _order_for_speed([r for r in runs if r.key not in finished])
-        counts = {"ran": 0, "failed": 0}
-        display = RichProgress(len(runs), console) if progress else NullProgress()
+        store.set_meta("trial_keys", ",".join(sorted(r.key for r in trials)))
+        total = len(trials) + len(settings) * len(config.seeds) * len(config.cells)
+        counts = {"ran": 0, "failed": 0, "skipped": 0}
+        display = RichProgress(total, console) if progress else NullProgress()
 
         def on_event(event: Event) -> None:
             if event.kind == "start":
@@ -181,12 +218,21 @@ def run_study(config: StudyConfig, out: str | os.PathLike, *, workers: int | Non
                 store.save_interruption(event.run)
             display.handle(event)
 
-        with display:
+        def execute_missing(runs: list[RunConfig]) -> None:
+            finished = store.finished_keys()
+            todo = _order_for_speed([r for r in runs if r.key not in finished])
+            counts["skipped"] += len(runs) - len(todo)
             display.skipped(len(runs) - len(todo))
             runner.run(todo, function or execute, on_event)
+
+        with display:
+            execute_missing(trials)
+            choices = choose_rates(config, trials, store.runs("done")) if trials else {}
+            runs = expand(config, {k: c.rate for k, c in choices.items()}, settings)
+            store.set_meta("study_keys", ",".join(sorted(r.key for r in runs)))
+            execute_missing(runs)
         result = summarise(store, config, folder)
-    result.ran, result.failed = counts["ran"], counts["failed"]
-    result.skipped = len(runs) - len(todo)
+    result.ran, result.failed, result.skipped = counts["ran"], counts["failed"], counts["skipped"]
     if report:
         from rnnlab.study.report import write_report
 
@@ -195,17 +241,30 @@ def run_study(config: StudyConfig, out: str | os.PathLike, *, workers: int | Non
     return result
 
 
+def _keys(store: Store, name: str) -> set[str]:
+    return set(filter(None, (store.get_meta(name) or "").split(",")))
+
+
 def summarise(store: Store, config: StudyConfig, folder: Path) -> StudyResult:
-    """Analysis, claims and recommendation of the study's runs found in ``store``."""
-    keys = set(filter(None, (store.get_meta("study_keys") or "").split(",")))
-    rows = [r for r in store.runs("done") if not keys or r["key"] in keys]
-    failed = len([r for r in store.runs("failed") if not keys or r["key"] in keys])
+    """Analysis, tuning choices, claims and recommendations of the study found in ``store``."""
+    keys, trial_keys = _keys(store, "study_keys"), _keys(store, "trial_keys")
+    everything = store.runs(None)
+    finals = [r for r in everything if r["config"].get("role", "final") == "final"
+              and (not keys or r["key"] in keys)]
+    rows = [r for r in finals if r["status"] == "done"]
+    failed = len([r for r in finals if r["status"] == "failed"])
+    trials = [RunConfig.from_dict(r["config"]) for r in everything if r["key"] in trial_keys]
+    choices = choose_rates(config, trials, [r for r in everything if r["status"] == "done"]) \
+        if trials else {}
     epochs: dict[str, list[dict[str, Any]]] = {}
     for row in store.epochs():
         epochs.setdefault(row["key"], []).append(row)
     analysis = analyse(rows, epochs, config.threshold, failed)
+    tuned = config.tune is not None
+    forecasts = frozenset(t.name for t in config.tasks if t.file_task == "forecast")
     return StudyResult(out=folder, database=store.path, config=config, analysis=analysis,
-                       claims=evaluate_claims(analysis), recommendation=recommendation(analysis))
+                       claims=evaluate_claims(analysis, tuned),
+                       recommendations=recommend(analysis, tuned, forecasts), tuning=choices)
 
 
 def compare(tasks: str | Sequence[str] | None = None, *, data: str | os.PathLike | None = None,
@@ -236,6 +295,9 @@ def compare(tasks: str | Sequence[str] | None = None, *, data: str | os.PathLike
             ``steps``, ``seconds``, ``learning_rate``, ``batch_size``, ``optimizer``,
             ``threshold``, ``engine``… A run stops at the first budget it reaches; giving
             ``steps`` or ``seconds`` without ``epochs`` removes the epoch limit.
+            ``tune="lr"`` searches each cell's learning rate first (same trials per cell,
+            validation split only; on by default for ``data`` and the standard and classic
+            suites; ``tune="none"`` turns it off), over ``tune_grid`` if given.
 
     Returns:
         a :class:`StudyResult`.

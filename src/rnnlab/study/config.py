@@ -2,9 +2,10 @@
 
 Everything that can change a number in the study lives here, so that a run is a pure function of
 its slice of the configuration (see :mod:`rnnlab.study.grid`). Settings shared by every cell —
-optimiser, learning rate, schedule, batch size, budget (epochs, steps, seconds), gradient
-clipping, engine, dtype, seeds and therefore data and batch order — are *one* field each: the
-cells in a comparison cannot differ in them (fairness by construction).
+optimiser, schedule, batch size, budget (epochs, steps, seconds), gradient clipping, engine,
+dtype, seeds and therefore data and batch order — are *one* field each: the cells in a
+comparison cannot differ in them (fairness by construction). The learning rate is shared too,
+unless ``tune="lr"`` gives every cell the same search for its own (:mod:`rnnlab.study.tuning`).
 
 Validation happens here, at the boundary, with one-sentence :class:`StudyError` messages.
 """
@@ -24,6 +25,10 @@ MATCHES = ("params", "hidden")
 OPTIMIZERS = ("adam", "sgd", "sgdm", "rmsprop")
 ENGINES = ("torch", "reference")
 DTYPES = ("float32", "float64")
+#: What ``tune`` may search: ``"lr"``, each cell's learning rate (see :mod:`.tuning`).
+TUNE_MODES = ("lr",)
+#: Trial seeds are ``TRIAL_SEED_BASE + k``, so they never coincide with a final run's seed.
+TRIAL_SEED_BASE = 1_000_000
 #: Parameters a study sets itself from the run (never from the user's task parameters).
 RESERVED_TASK_PARAMS = ("seed",)
 
@@ -79,6 +84,12 @@ class StudyConfig:
             robustness measurement, in units of the input's own standard deviation.
         measure: also measure gradient flow, robustness, length generalisation and latency.
         name: a title for the report.
+        tune: ``"lr"`` searches each cell's learning rate separately before the final runs
+            (same number of trials per cell, validation split only, trial seeds
+            ``TRIAL_SEED_BASE + k``); ``None`` gives every cell the shared ``learning_rate``.
+        tune_grid: the learning rates to try; ``None`` is the log grid around
+            ``learning_rate`` of :func:`rnnlab.study.tuning.learning_rate_grid`.
+        tune_seeds: trial seeds per learning rate.
     """
 
     tasks: tuple[TaskSpec, ...]
@@ -101,6 +112,9 @@ class StudyConfig:
     noise_std: float = 0.5
     measure: bool = True
     name: str = "rnnlab study"
+    tune: str | None = None
+    tune_grid: tuple[float, ...] | None = None
+    tune_seeds: int = 1
 
     def with_overrides(self, **changes: Any) -> StudyConfig:
         """A copy with some fields changed (``None`` values are ignored), then validated."""
@@ -124,6 +138,8 @@ class StudyConfig:
                                   task.get("file_task")))
         for key in ("cells", "seeds"):
             data[key] = tuple(data[key])
+        if data.get("tune_grid") is not None:
+            data["tune_grid"] = tuple(data["tune_grid"])
         known = set(cls.__dataclass_fields__)
         return cls(tasks=tuple(tasks), **{k: v for k, v in data.items() if k in known})
 
@@ -227,6 +243,19 @@ def validate(config: StudyConfig) -> StudyConfig:
             raise StudyError(f"seeds must be non-negative integers, got {seed!r}")
     if len(set(config.seeds)) != len(config.seeds):
         raise StudyError("seeds repeat; each seed must appear once")
+    if max(config.seeds) >= TRIAL_SEED_BASE:
+        raise StudyError(f"seeds must be below {TRIAL_SEED_BASE}; larger seeds are kept for "
+                         f"the learning-rate trials")
+    if config.tune is not None:
+        _choice("tune", config.tune, TUNE_MODES)
+    if config.tune_grid is not None:
+        if not config.tune_grid:
+            raise StudyError("tune_grid is empty; give at least one learning rate")
+        for rate in config.tune_grid:
+            _positive_float("a tune_grid learning rate", rate)
+        if len(set(config.tune_grid)) != len(config.tune_grid):
+            raise StudyError("tune_grid repeats a learning rate")
+    _positive_int("tune_seeds", config.tune_seeds)
     _choice("match", config.match, MATCHES)
     _choice("optimizer", config.optimizer, OPTIMIZERS)
     _choice("engine", config.engine, ENGINES)

@@ -63,6 +63,32 @@ def skill(score: float, baseline: float, metric: str) -> float:
     return (score - baseline) / (1.0 - baseline) if baseline < 1 else float("nan")
 
 
+def score_bounds(metric: str) -> tuple[float, float]:
+    """The values ``metric`` can take: accuracy in [0, 1], a loss in [0, ∞).
+
+    Example:
+        >>> score_bounds("accuracy"), score_bounds("mse")
+        ((0.0, 1.0), (0.0, inf))
+    """
+    if LOWER_IS_BETTER.get(metric, True):
+        return 0.0, math.inf
+    return 0.0, 1.0
+
+
+def skill_bounds(metric: str, baseline: float) -> tuple[float, float]:
+    """The values a skill can take: at most 1 (perfect); for accuracy at least
+    ``−base / (1 − base)`` (every answer wrong), for a loss unbounded below.
+
+    Example:
+        >>> skill_bounds("accuracy", 0.5), skill_bounds("mse", 1 / 6)
+        ((-1.0, 1.0), (-inf, 1.0))
+    """
+    low_score = score_bounds(metric)
+    if LOWER_IS_BETTER.get(metric, True) or baseline is None or not baseline < 1:
+        return -math.inf, 1.0
+    return skill(low_score[0], baseline, metric), 1.0
+
+
 def metric_label(metric: str) -> str:
     """Human name for reports: ``"test MSE (lower is better)"``."""
     direction = "lower" if LOWER_IS_BETTER[metric] else "higher"

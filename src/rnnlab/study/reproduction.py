@@ -46,8 +46,9 @@ from typing import Any
 
 import numpy as np
 
-from rnnlab.study.analysis import mean_ci, paired_test
+from rnnlab.study.metrics import score_bounds, skill_bounds
 from rnnlab.study.published import PUBLISHED, Figure, Published
+from rnnlab.study.statistics import Stat, paired_test
 
 REPRODUCED = "reproduced"
 NOT_REPRODUCED = "not reproduced at this budget"
@@ -231,9 +232,8 @@ def _fmt_sequences(value: float) -> str:
 def describe_runs(row: Published, runs: CellRuns) -> str:
     """Our result for one cell, in the row's terms: success rate, sequences, score, skill."""
     seeds = runs.seeds
-    skill_mean, skill_half, _ = mean_ci([runs.skill[s] for s in seeds])
-    skill = f"skill {skill_mean:.3f}" + (f" ± {skill_half:.3f}" if math.isfinite(skill_half)
-                                         else "")
+    skill = "skill " + Stat.of([runs.skill[s] for s in seeds],
+                               skill_bounds(runs.metric, runs.baseline)).text()
     if row.measure == "success" and runs.reached:
         done = [runs.sequences[s] for s in seeds if runs.reached.get(s)]
         text = f"{len(done)}/{len(seeds)} seeds succeeded"
@@ -248,13 +248,14 @@ def describe_runs(row: Published, runs: CellRuns) -> str:
             text += (f"; long-lag symbols right: "
                      f"{100 * float(np.mean(list(runs.long_lag.values()))):.1f} %")
         return f"{text}; {skill}"
-    mean, half, n = mean_ci([runs.score[s] for s in seeds])
-    if runs.metric == "accuracy":
-        value = f"{100 * mean:.1f} %" + (f" ± {100 * half:.1f}" if math.isfinite(half) else "")
+    score = Stat.of([runs.score[s] for s in seeds], score_bounds(runs.metric))
+    if runs.metric == "accuracy":   # in per cent, the interval cut to [0, 100] %
+        value = f"{100 * score.mean:.1f} %" + (
+            f" [{100 * score.low:.1f}, {100 * score.high:.1f}]" if score.has_interval else "")
     else:
-        value = f"{mean:.3g}" + (f" ± {half:.2g}" if math.isfinite(half) else "")
+        value = score.text()
     name = {"mse": "test MSE", "cross_entropy": "loss", "accuracy": "accuracy"}[runs.metric]
-    return f"{name} {value} ({n} seeds); {skill}"
+    return f"{name} {value} ({score.n} seeds); {skill}"
 
 
 def _budget(row: Published, cells: dict[str, CellRuns]) -> str:
@@ -294,8 +295,9 @@ def decide(row: Published, cells: dict[str, CellRuns], *, stand_in: bool = False
     checks = []
     for better, worse in published_orderings(row):
         if better in cells and worse in cells:
-            diff, p, n = paired_test(ordering_statistic(cells[better], row.measure),
-                                     ordering_statistic(cells[worse], row.measure))
+            test = paired_test(ordering_statistic(cells[better], row.measure),
+                               ordering_statistic(cells[worse], row.measure))
+            diff, p, n = test.difference, test.p, test.n
             check = PairCheck(better, worse, diff, p, n)
             checks.append(check)
             if not check.holds:

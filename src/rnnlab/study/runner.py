@@ -4,14 +4,15 @@
 ``RunConfig`` gives the same numbers on the same machine, whichever executor calls it, in
 whichever order. It trains through the public ``rnnlab.train`` — exactly what a user calls — and
 returns a plain dict ready for :meth:`rnnlab.study.store.Store.save_result`.
+
+A learning-rate trial (``role="trial"``, :mod:`rnnlab.study.tuning`) is trained the same way
+but scored on the validation split only: its test split is never evaluated.
 """
 
 from __future__ import annotations
 
 import math
 import os
-import resource
-import sys
 import time
 from collections.abc import Callable
 from typing import Any
@@ -19,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from rnnlab.forecasting.study import forecast_scoring
+from rnnlab.study.cost import kernel_name
 from rnnlab.study.data import load_dataset, sizes_of
 from rnnlab.study.grid import RunConfig
 from rnnlab.study.measurements import gradient_flow, latency_per_step, noisy_inputs
@@ -70,10 +72,11 @@ def max_epochs_of(run: RunConfig, steps_per_epoch: int) -> int:
     return min(limits) if limits else UNBOUNDED_EPOCHS
 
 
-def _peak_memory_mb() -> float:
-    # ru_maxrss is KiB on Linux and bytes on macOS; it is the worker process's peak so far.
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+def _mean_steps(X: Any) -> float:
+    """Mean number of time steps per training sequence (padded arrays: their length)."""
+    if isinstance(X, np.ndarray):
+        return float(X.shape[1])
+    return float(np.mean([len(x) for x in X])) if len(X) else math.nan
 
 
 def _time_per_epoch(history: Any, steps_per_epoch: int) -> float | None:
@@ -110,7 +113,9 @@ def execute(run_fields: dict[str, Any],
     ``log_dir`` (optional) gets the run's TensorBoard events in ``log_dir/<log_name(run)>``.
 
     Returns the result columns of the ``runs`` table, ``"epochs"`` (one dict per epoch) and
-    ``"extra"`` (gradient flow at init and after training, robustness, length generalisation).
+    ``"extra"``: the sizes the cost formulas need (input and output size, mean steps per
+    sequence, the task kind), the kernel that ran, and the measurements (gradient flow at init
+    and after training, robustness, length generalisation). A trial's test columns are None.
     """
     import rnnlab
 
@@ -132,8 +137,12 @@ def execute(run_fields: dict[str, Any],
     (X, y), (X_val, y_val), (X_test, y_test) = dataset.train, dataset.val, dataset.test
     # Sizes seen by the recurrent layer (the embedding width for text), for parameter claims.
     extra: dict[str, Any] = {"input_size": EMBEDDING_DIM if text else input_size,
-                             "output_size": output_size}
-    probe = isinstance(X_test, np.ndarray) and run.measure
+                             "output_size": output_size, "steps_per_sequence": _mean_steps(X),
+                             "task_kind": dataset.task,
+                             "kernel": kernel_name(run.engine, run.cell, run.dtype, "cpu"),
+                             "device": "cpu"}
+    final = run.role != "trial"
+    probe = isinstance(X_test, np.ndarray) and run.measure and final
     if probe:
         extra["gradient_flow_init"] = gradient_flow(model, X_test, y_test, dataset.task)
 
@@ -170,12 +179,18 @@ def execute(run_fields: dict[str, Any],
         # rnnlab.train keeps a Ctrl-C'd model for a user; for a study the run is unfinished.
         raise KeyboardInterrupt
     if check is not None:
-        extra["success"] = check.summary(model, dataset.test)
+        if final:
+            extra["success"] = check.summary(model, dataset.test)
+        else:   # a trial keeps the weights that met the rule too, but never reads the test split
+            check.restore_success_weights(model)
 
+    # A trial never looks at the test split: tuning must not see the data the verdicts read.
     if forecast is not None:
-        test_score, val_score = forecast.score(model, "test"), forecast.score(model, "val")
+        test_score = forecast.score(model, "test") if final else None
+        val_score = forecast.score(model, "val")
     else:
-        test_score = score_from_evaluation(model.evaluate(X_test, y_test), metric)
+        test_score = (score_from_evaluation(model.evaluate(X_test, y_test), metric) if final
+                      else None)
         val_score = score_from_evaluation(model.evaluate(X_val, y_val), metric)
     if probe:
         extra["gradient_flow_trained"] = gradient_flow(model, X_test, y_test, dataset.task)
@@ -184,24 +199,24 @@ def execute(run_fields: dict[str, Any],
         noisy_score = score_from_evaluation(model.evaluate(noisy, y_test), metric)
         extra["noise"] = {"std": run.noise_std, "score": noisy_score,
                           "skill": skill(noisy_score, baseline, metric)}
-    if run.measure and run.length is not None and run.file is None:
+    if run.measure and final and run.length is not None and run.file is None:
         longer = load_dataset(run.task, {**run.task_params, "length": 2 * run.length})
         long_score = score_from_evaluation(model.evaluate(*longer.test), metric)
         # Skill against the longer task's own baseline (copy's depends on T).
         long_base = float(longer.baseline.get(metric, baseline))
         extra["length_generalisation"] = {"length": 2 * run.length, "score": long_score,
                                           "skill": skill(long_score, long_base, metric)}
-    latency = latency_per_step(model, X_test[0]) if run.measure else None
+    latency = latency_per_step(model, X_test[0]) if run.measure and final else None
     extra["best_epoch"] = history.best_epoch
     extra["steps_run"] = history.iterations
     return {
         "num_parameters": int(model.num_parameters()), "metric": metric, "baseline": baseline,
         "val_score": val_score, "test_score": test_score,
         "val_skill": skill(val_score, val_baseline, metric),
-        "test_skill": skill(test_score, baseline, metric),
+        "test_skill": skill(test_score, baseline, metric) if final else None,
         "wall_time": time.perf_counter() - start,
         "time_per_epoch": _time_per_epoch(history, steps_per_epoch),
-        "peak_memory_mb": _peak_memory_mb(), "latency_per_step_ms": latency,
+        "peak_memory_mb": None, "latency_per_step_ms": latency,
         "epochs_run": history.epochs, "steps_per_epoch": steps_per_epoch,
         "epochs": epochs, "extra": extra,
     }

@@ -230,6 +230,11 @@ class SuccessCheck(Callback):
                 return False
         return True
 
+    def restore_success_weights(self, model: Any) -> None:
+        """Give ``model`` back the weights it met the rule with (if it met it)."""
+        if self.success_weights is not None:
+            model.set_weights(self.success_weights)
+
     def summary(self, model: Any, test: tuple[Any, Any]) -> dict[str, Any]:
         """What the run stores in ``extra["success"]``: whether the rule held during training,
         after how many training sequences, and the trained model's score on ``test``.
@@ -237,8 +242,7 @@ class SuccessCheck(Callback):
         A model that met the rule is first given back the weights it met it with (the paper
         stops training there), so every later score of the run is of those weights.
         """
-        if self.success_weights is not None:
-            model.set_weights(self.success_weights)
+        self.restore_success_weights(model)
         X, y = test
         outputs = outputs_of(model.runner(), model, X)
         right, error = self.criterion.score(outputs, y, X)

@@ -9,7 +9,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from rnnlab.study.report.tables import Table
+from rnnlab.study.report.markdown import headline
+from rnnlab.study.report.tables import Table, rules_text
 
 STYLE = """
 body { font-family: system-ui, -apple-system, Segoe UI, sans-serif; margin: 2rem auto;
@@ -30,8 +31,12 @@ VERDICT_CLASS = {"holds": "holds", "does not hold": "fails"}
 
 
 def _inline(text: str) -> str:
-    """Escape, then turn Markdown ``**bold**`` into ``<b>``."""
-    return re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", html.escape(text))
+    """Escape, then turn Markdown ``**bold**`` into ``<b>`` and ```code``` into ``<code>``."""
+    return _code(re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", html.escape(text)))
+
+
+def _code(text: str) -> str:
+    return re.sub(r"`([^`]+)`", r"<code>\1</code>", text)
 
 
 def table(t: Table, verdict_column: int | None = None) -> str:
@@ -60,26 +65,23 @@ def image(name: str, path: Path) -> str:
 
 def render(result: Any, tables: dict[str, Table | None], plots: dict[str, Path]) -> str:
     """The whole HTML document."""
-    a = result.analysis
-    runs = sum(len(g.seeds) for g in a.groups)
+    from rnnlab.study.report import NUMBER_TABLES
+
     title = f"{result.config.name}: RNN vs LSTM vs GRU"
     paragraphs = "".join(f"<p>{_inline(p)}</p>" for p in result.recommendation.split("\n\n"))
-    body = [f"<h1>{html.escape(title)}</h1>",
-            f"<p>{runs} finished runs" + (f", {a.failed} failed" if a.failed else "")
-            + f" · results database <code>{html.escape(result.database.name)}</code> · every "
-              "number on this page is computed from it.</p>",
+    body = [f"<h1>{html.escape(title)}</h1>", f"<p>{_inline(headline(result))}</p>",
             "<h2>Recommendation</h2>", f'<div class="recommendation">{paragraphs}</div>',
             "<h2>Claims</h2>", table(tables["claims"], verdict_column=1)]
     if plots:
         body += ["<h2>Plots</h2>", "".join(image(n, p) for n, p in plots.items())]
     body.append("<h2>Numbers</h2>")
-    for name in ("results", "tests", "cost", "horizon", "pareto", "references",
-                 "settings"):
+    for name in NUMBER_TABLES:
         if tables.get(name) is not None:
             body.append(table(tables[name]))
-    body.append("<p>Skill: 1 = perfect, 0 = the learned-nothing baseline. Intervals: mean ± "
-                "t<sub>0.975,n−1</sub>·s/√n over seeds. Pairs: paired t-test over shared "
-                "seeds.</p>")
+    body.append("<h2>How the verdicts are reached</h2><ul>"
+                + "".join(f"<li>{_inline(line)}</li>"
+                          for line in rules_text(result.analysis.threshold)) + "</ul>")
+    body.append("<p>Skill: 1 = perfect, 0 = the learned-nothing baseline.</p>")
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             f"<title>{html.escape(title)}</title><style>{STYLE}</style></head>"
             "<body>\n" + "\n".join(body) + "\n</body></html>\n")

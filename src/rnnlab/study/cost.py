@@ -1,0 +1,139 @@
+"""What a cell costs, from its description alone: multiply–adds, parameters, activation memory.
+
+These *intrinsic* costs depend on the cell and its sizes, never on the kernels of an engine, so
+they are what cost claims and the recommendation's "cheapest" read. Measured time (seconds per
+epoch, inference latency) depends on the kernel an engine happens to have for each cell — on
+torch's CPU build the LSTM reaches oneDNN's fused kernel while the GRU and the RNN run ATen's
+generic loop — so the report prints it with the engine and kernel named (:func:`kernel_name`),
+and no verdict reads it.
+
+Per layer ``k`` of a one-direction stack, with ``g`` weight blocks, ``e`` elementwise products
+per hidden unit, input width ``I_k`` (``I_0`` = the input size, deeper layers ``H``)::
+
+    multiply–adds per step     M_k = g·H·(I_k + H) + e·H          (W_ih x_t, W_hh h_{t−1}, gates)
+    floats kept for backward   A_k = I_k + s·H   per sequence and step
+
+and a dense head ``H → O`` (``H·O`` multiply–adds once per sequence, or once per step for a
+per-step task). A sequence of ``T`` steps costs ``T·Σ_k M_k + head`` multiply–adds forward; a
+training step costs :data:`TRAINING_FACTOR` times that per sequence (backward does one product
+for the inputs' gradient and one for the weights' for every product of the forward pass).
+The activation memory of a training step with batch ``B`` is ``B·T·Σ_k A_k`` floats of the
+study's dtype: what back-propagation through time must keep, as rnnlab's reference engine
+keeps it. Weights, gradients and optimiser state come on top (``P`` floats each).
+
+The per-cell numbers are one row each in :data:`CELL_COSTS`:
+
+=====  ===  ===  ===  ===================================================================
+cell   g    e    s    why
+=====  ===  ===  ===  ===================================================================
+rnn    1    0    1    ``h = tanh(W_ih x + W_hh h + b)``; keeps ``h`` (tanh' = 1 − h²)
+gru    3    3    5    ``r ⊙ (W_hn h + b_hn)``, ``(1 − z) ⊙ n``, ``z ⊙ h``; keeps r, z, n,
+                      ``W_hn h + b_hn`` and ``h``
+lstm   4    3    7    ``f ⊙ c``, ``i ⊙ g``, ``o ⊙ tanh c``; keeps i, f, g, o, c, tanh c, h
+=====  ===  ===  ===  ===================================================================
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+#: Multiply–adds of a training step per sequence, relative to the forward pass.
+TRAINING_FACTOR = 3
+#: Bytes per float of each study dtype.
+DTYPE_BYTES = {"float32": 4, "float64": 8}
+
+
+@dataclass(frozen=True)
+class CellCost:
+    """One cell's row of the cost formulas (see the module docstring).
+
+    Attributes:
+        blocks: ``g``, weight blocks stacked in ``W_ih`` and ``W_hh``.
+        products: ``e``, elementwise products per hidden unit and step.
+        stored: ``s``, floats per hidden unit and step kept for the backward pass.
+        gated: whether the cell has gates (claims about "the gated cells" read this).
+    """
+
+    blocks: int
+    products: int
+    stored: int
+    gated: bool
+
+
+CELL_COSTS = {
+    "rnn": CellCost(blocks=1, products=0, stored=1, gated=False),
+    "gru": CellCost(blocks=3, products=3, stored=5, gated=True),
+    "lstm": CellCost(blocks=4, products=3, stored=7, gated=True),
+}
+
+
+def gated_cells(cells) -> list[str]:
+    """The gated cells among ``cells``, in their order.
+
+    Example:
+        >>> gated_cells(["rnn", "lstm", "gru"])
+        ['lstm', 'gru']
+    """
+    return [cell for cell in cells if CELL_COSTS[cell].gated]
+
+
+def macs_per_step(cell: str, input_size: int, hidden_size: int, num_layers: int = 1) -> int:
+    """``Σ_k M_k``: multiply–adds of the recurrent stack for one step of one sequence.
+
+    Example:
+        >>> macs_per_step("lstm", 2, 16)   # 4·16·(2 + 16) + 3·16
+        1200
+    """
+    row = CELL_COSTS[cell]
+    total = 0
+    for layer in range(num_layers):
+        width = input_size if layer == 0 else hidden_size
+        total += row.blocks * hidden_size * (width + hidden_size) + row.products * hidden_size
+    return total
+
+
+def macs_per_sequence(cell: str, input_size: int, hidden_size: int, output_size: int,
+                      steps: int, num_layers: int = 1, head_per_step: bool = False) -> int:
+    """Forward multiply–adds for one sequence of ``steps`` steps, head included.
+
+    Example:
+        >>> macs_per_sequence("lstm", 2, 16, 1, steps=10)   # 10·1200 + 16
+        12016
+    """
+    head = hidden_size * output_size * (steps if head_per_step else 1)
+    return steps * macs_per_step(cell, input_size, hidden_size, num_layers) + head
+
+
+def activation_floats(cell: str, input_size: int, hidden_size: int, steps: int,
+                      batch_size: int, num_layers: int = 1) -> int:
+    """``B·T·Σ_k A_k``: floats a training step keeps for back-propagation through time.
+
+    Example:
+        >>> activation_floats("rnn", 2, 34, steps=40, batch_size=32)   # 32·40·(2 + 34)
+        46080
+    """
+    row = CELL_COSTS[cell]
+    per_step = sum((input_size if layer == 0 else hidden_size) + row.stored * hidden_size
+                   for layer in range(num_layers))
+    return batch_size * steps * per_step
+
+
+def kernel_name(engine: str, cell: str, dtype: str = "float32", device: str = "cpu") -> str:
+    """Which kernel runs ``cell`` on ``engine``: what measured time per epoch really measures.
+
+    The torch engine is ``torch.nn``: on CPU a float32 LSTM reaches oneDNN's fused LSTM when
+    torch was built with it, every other case ATen's generic per-step loop; on CUDA, cuDNN.
+
+    Example:
+        >>> kernel_name("reference", "gru")
+        'NumPy (rnnlab reference scan)'
+    """
+    if engine == "reference":
+        return "NumPy (rnnlab reference scan)"
+    if device.startswith("cuda"):
+        return "cuDNN"
+    import torch
+
+    if cell == "lstm" and dtype == "float32" and torch.backends.mkldnn.is_available():
+        return "oneDNN fused LSTM"
+    return "ATen generic loop"
