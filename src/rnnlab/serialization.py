@@ -63,7 +63,11 @@ def write_file(path: str | os.PathLike, arrays: dict[str, np.ndarray], header: d
 
 
 def _header(raw: bytes, path: Path) -> dict[str, Any]:
-    if raw[:1] == b"\x80" or raw[:2] == b"PK":
+    # A safetensors file starts with its header's length, whose first byte may well be 0x80:
+    # only call it a pickle when the JSON header that length announces is not there.
+    announced = struct.unpack("<Q", raw[:8])[0] if len(raw) >= 8 else 0
+    is_safetensors = announced < len(raw) and raw[8:9] == b"{"
+    if not is_safetensors and (raw[:1] == b"\x80" or raw[:2] == b"PK"):
         raise ModelFileError(f"{path} holds a Python pickle (or a torch.save archive); rnnlab "
                              f"never loads those, because unpickling can run arbitrary code — "
                              f"rnnlab model files are .safetensors written by model.save()")

@@ -40,12 +40,11 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from rnnlab.recurrent_spec import GATES
-
 # Position of each Keras gate block in PyTorch's stacking (Keras order → PyTorch block index).
 KERAS_FROM_TORCH = {"lstm": (0, 1, 2, 3),   # i, f, c(=g), o
                     "gru": (1, 0, 2),       # z, r, h(=n)  from  r, z, n
                     "rnn": (0,)}
+GATES = {cell: len(order) for cell, order in KERAS_FROM_TORCH.items()}
 
 
 def _blocks(array: np.ndarray, order: tuple[int, ...], axis: int) -> np.ndarray:
