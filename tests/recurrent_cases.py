@@ -11,15 +11,14 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from rnnlab import reference
+from rnnlab import cells, reference
 
-REFERENCE = {"rnn": reference.RNN, "lstm": reference.LSTM, "gru": reference.GRU}
 TORCH_NN = {"rnn": torch.nn.RNN, "lstm": torch.nn.LSTM, "gru": torch.nn.GRU}
 
 
 @dataclass
 class Problem:
-    model: reference.RNN | reference.LSTM | reference.GRU
+    model: reference.recurrent.RecurrentStack
     x: np.ndarray
     states: list[np.ndarray]          # [h0] or [h0, c0]
     lengths: np.ndarray | None
@@ -47,17 +46,17 @@ class Problem:
 
 def make_problem(cell: str, *, num_layers=1, bidirectional=False, variable_lengths=False,
                  batch=3, steps=5, input_size=3, hidden=4, dtype=np.float64, seed=0,
-                 nonlinearity="tanh") -> Problem:
+                 **options) -> Problem:
+    """A random problem for any registered cell; ``options`` are the cell's (and, for minGRU
+    and minLSTM, ``scan``)."""
     rng = np.random.default_rng(seed)
-    kwargs = {"nonlinearity": nonlinearity} if cell == "rnn" else {}
-    model = REFERENCE[cell](input_size, hidden, num_layers, bidirectional, dtype=dtype,
-                            seed=seed, **kwargs)
+    model = cells.cell(cell).reference_class()(input_size, hidden, num_layers, bidirectional,
+                                               dtype=dtype, seed=seed, **options)
     # Random biases too, so that a bias gradient routed to the wrong gate shows up.
     model.load_state_dict({k: rng.uniform(-0.5, 0.5, v.shape) for k, v in model.params.items()})
     x = rng.standard_normal((batch, steps, input_size)).astype(dtype)
-    n_states = 2 if cell == "lstm" else 1
-    shape = model.spec.state_shape(batch)
-    states = [rng.standard_normal(shape).astype(dtype) * 0.5 for _ in range(n_states)]
+    shapes = model.spec.state_shapes(batch)
+    states = [rng.standard_normal(shape).astype(dtype) * 0.5 for shape in shapes]
     lengths = None
     if variable_lengths:
         # unsorted, including the shortest (1) and the longest (steps) possible
@@ -65,7 +64,7 @@ def make_problem(cell: str, *, num_layers=1, bidirectional=False, variable_lengt
         rng.shuffle(lengths)
     out_size = model.spec.output_size
     weights = {"y": rng.standard_normal((batch, steps, out_size)).astype(dtype)}
-    for k in range(n_states):
+    for k, shape in enumerate(shapes):
         weights[f"s{k}"] = rng.standard_normal(shape).astype(dtype)
     return Problem(model, x, states, lengths, weights)
 
