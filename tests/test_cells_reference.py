@@ -99,6 +99,8 @@ def test_every_registered_cell_has_a_textbook_step():
 
 @pytest.mark.parametrize("cell", ["minlstm"])
 def test_parallel_and_sequential_scans_agree_in_float32_on_long_sequences(cell):
+    """Outputs and final states to 1e-6; gradients, float32 sums over T·B = 2560 terms, to
+    1e-5 of their largest value."""
     rng = np.random.default_rng(0)
     x = rng.standard_normal((5, 512, 3)).astype(np.float32)
     lengths = np.array([512, 1, 300, 511, 17])
@@ -107,10 +109,14 @@ def test_parallel_and_sequential_scans_agree_in_float32_on_long_sequences(cell):
         model = cells.cell(cell).reference_class()(3, 8, 2, True, seed=1, scan=scan)
         y, h_n = model.forward(x, None, lengths)
         dx = model.backward(np.ones_like(y))
-        results.append((y, h_n, dx, model.grads["weight_ih_l1_reverse"]))
-    for parallel, sequential in zip(*results, strict=True):
-        np.testing.assert_allclose(parallel, sequential, rtol=0, atol=1e-6 * max(
-            1.0, float(np.abs(sequential).max())))
+        results.append(((y, h_n), (dx, model.grads["weight_ih_l1_reverse"])))
+    (outputs, grads), (outputs_seq, grads_seq) = results
+    for parallel, sequential in zip(outputs, outputs_seq, strict=True):
+        assert np.abs(sequential).max() < 10
+        np.testing.assert_allclose(parallel, sequential, rtol=0, atol=1e-6)
+    for parallel, sequential in zip(grads, grads_seq, strict=True):
+        np.testing.assert_allclose(parallel, sequential, rtol=0,
+                                   atol=1e-5 * float(np.abs(sequential).max()))
 
 
 def test_parallel_scan_and_its_backward_by_hand():

@@ -133,6 +133,8 @@ def test_plain_projected_torch_lstm_converts_to_reference():
 
 @pytest.mark.parametrize("cell", ["minlstm"])
 def test_parallel_and_sequential_torch_scans_agree_in_float32(cell):
+    """Outputs and final states to 1e-6; gradients to 1e-5 of their largest value (float32
+    sums over T·B terms)."""
     rng = np.random.default_rng(1)
     x = torch.from_numpy(rng.standard_normal((4, 512, 3)).astype(np.float32))
     lengths = np.array([512, 3, 400, 511])
@@ -142,10 +144,12 @@ def test_parallel_and_sequential_torch_scans_agree_in_float32(cell):
         xg = x.clone().requires_grad_()
         y, h_n = module(xg, None, lengths)
         (y.sum() + h_n.sum()).backward()
-        results.append((y.detach(), h_n.detach(), xg.grad, module.weight_ih_l0.grad))
-    for parallel, sequential in zip(*results, strict=True):
-        scale = max(1.0, float(sequential.abs().max()))
-        assert float((parallel - sequential).abs().max()) <= 1e-6 * scale
+        results.append(((y.detach(), h_n.detach()), (xg.grad, module.weight_ih_l0.grad)))
+    (outputs, grads), (outputs_seq, grads_seq) = results
+    for parallel, sequential in zip(outputs, outputs_seq, strict=True):
+        assert float((parallel - sequential).abs().max()) <= 1e-6
+    for parallel, sequential in zip(grads, grads_seq, strict=True):
+        assert float((parallel - sequential).abs().max()) <= 1e-5 * float(sequential.abs().max())
 
 
 @pytest.mark.parametrize("name", ["gru", "lstm", "indrnn", "minlstm"])
