@@ -29,6 +29,8 @@ VARIANTS = {  # name: (cell, options)
     "indrnn-tanh": ("indrnn", {"nonlinearity": "tanh"}),
     "minlstm-parallel": ("minlstm", {}),
     "minlstm-sequential": ("minlstm", {"scan": "sequential"}),
+    "mingru-parallel": ("mingru", {}),
+    "mingru-sequential": ("mingru", {"scan": "sequential"}),
 }
 SHAPES = {"L1-uni-eq": dict(), "L2-bi-var": dict(num_layers=2, bidirectional=True,
                                                     variable_lengths=True, steps=4)}
@@ -79,7 +81,8 @@ def scan_and_step_loop(problem):
 
 
 @pytest.mark.parametrize(("cell", "options"), [("rnn", {}), ("rnn", {"nonlinearity": "relu"}),
-                                               ("gru", {}), ("lstm", {}), ("minlstm", {})])
+                                               ("gru", {}), ("lstm", {}), ("minlstm", {}),
+                                               ("mingru", {})])
 def test_fast_scans_equal_a_loop_over_the_textbook_step(cell, options):
     problem = make_problem(cell, num_layers=2, bidirectional=True, variable_lengths=True,
                            batch=4, steps=7, seed=5, **options)
@@ -97,7 +100,7 @@ def test_every_registered_cell_has_a_textbook_step():
         assert [g.name for g in cells.cell(name).gates] == list(step.gates)
 
 
-@pytest.mark.parametrize("cell", ["minlstm"])
+@pytest.mark.parametrize("cell", ["minlstm", "mingru"])
 def test_parallel_and_sequential_scans_agree_in_float32_on_long_sequences(cell):
     """Outputs and final states to 1e-6; gradients, float32 sums over T·B = 2560 terms, to
     1e-5 of their largest value."""

@@ -27,6 +27,7 @@ VARIANTS = {
     "indrnn": ("indrnn", {}),
     "indrnn-tanh": ("indrnn", {"nonlinearity": "tanh"}),
     "minlstm": ("minlstm", {}),
+    "mingru": ("mingru", {}),
 }
 
 
@@ -131,7 +132,7 @@ def test_plain_projected_torch_lstm_converts_to_reference():
     assert relative_error(model.forward(x)[0], module(torch.from_numpy(x))[0].detach()) < 1e-12
 
 
-@pytest.mark.parametrize("cell", ["minlstm"])
+@pytest.mark.parametrize("cell", ["minlstm", "mingru"])
 def test_parallel_and_sequential_torch_scans_agree_in_float32(cell):
     """Outputs and final states to 1e-6; gradients to 1e-5 of their largest value (float32
     sums over T·B terms)."""
@@ -152,7 +153,7 @@ def test_parallel_and_sequential_torch_scans_agree_in_float32(cell):
         assert float((parallel - sequential).abs().max()) <= 1e-5 * float(sequential.abs().max())
 
 
-@pytest.mark.parametrize("name", ["gru", "lstm", "indrnn", "minlstm"])
+@pytest.mark.parametrize("name", ["gru", "lstm", "indrnn", "minlstm", "mingru"])
 def test_same_seed_same_weights_in_both_engines(name):
     options = {"gru": {"reset_after": False}, "lstm": {"peepholes": True}}.get(name, {})
     slow = cells.cell(name).reference_class()(3, 4, 2, True, seed=9, **options)

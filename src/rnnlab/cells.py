@@ -25,7 +25,7 @@ Example:
     >>> cell("gru").layer, [g.name for g in cell("gru").gates]
     ('GRU', ['r', 'z', 'n'])
     >>> names(variants=False)
-    ['rnn', 'lstm', 'gru', 'indrnn', 'minlstm']
+    ['rnn', 'lstm', 'gru', 'indrnn', 'minlstm', 'mingru']
 """
 
 from __future__ import annotations
@@ -332,6 +332,15 @@ register(Cell(
     options=(), parameters=_input_only(3),
     macs=lambda spec, inputs: 3 * spec.hidden_size * inputs,
     reference="rnnlab.reference.minlstm:MinLSTM", torch="rnnlab.torch.minlstm:MinLSTM"))
+
+register(Cell(
+    name="mingru", layer="MinGRU", title="minimal GRU",
+    equations="z = σ(W_z x + b_z), h̃ = W_h x + b_h, h_t = (1 − z) ⊙ h_{t-1} + z ⊙ h̃",
+    source="Feng et al. 2024, arXiv:2410.01201",
+    gates=(Gate("z", "sigmoid"), Gate("h_tilde", "linear")), state=("h",),
+    options=(), parameters=_input_only(2),
+    macs=lambda spec, inputs: 2 * spec.hidden_size * inputs,
+    reference="rnnlab.reference.mingru:MinGRU", torch="rnnlab.torch.mingru:MinGRU"))
 
 register(Variant("lstm-chrono", "lstm", {"init": "chrono"},
                  "LSTM with chrono initialisation for dependencies up to the task's length",
