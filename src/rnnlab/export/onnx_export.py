@@ -139,12 +139,13 @@ def _add_metadata(model: Any, proto: Any) -> Any:
 
     from rnnlab import __version__
 
-    info = {"rnnlab_version": __version__, "task": model.task,
-            "classes": None if model.classes is None else [str(c) for c in model.classes],
+    classes = None if model.classes is None else [
+        c.item() if hasattr(c, "item") else c for c in model.classes]   # NumPy scalars → JSON
+    info = {"rnnlab_version": __version__, "task": model.task, "classes": classes,
             "layers": [layer.to_config() for layer in model.layers]}
     for key, value in info.items():
         entry = proto.metadata_props.add()
-        entry.key, entry.value = key, json.dumps(value)
+        entry.key, entry.value = key, json.dumps(value, default=str)
     proto.doc_string = "rnnlab model: input (batch, time, features), batch-first"
     onnx.checker.check_model(proto)
     return proto

@@ -64,17 +64,19 @@ class _Graph:
     def __init__(self) -> None:
         self.nodes: list[Any] = []
         self.initializers: list[Any] = []
+        self.origins: dict[str, tuple] = {}     # initializer name → what of the model it holds
         self._count = 0
 
     def name(self, stem: str) -> str:
         self._count += 1
         return f"{stem}_{self._count}"
 
-    def constant(self, stem: str, value: np.ndarray) -> str:
+    def constant(self, stem: str, value: np.ndarray, origin: tuple = ()) -> str:
         from onnx import numpy_helper
 
         name = self.name(stem)
         self.initializers.append(numpy_helper.from_array(np.ascontiguousarray(value), name))
+        self.origins[name] = origin
         return name
 
     def node(self, op: str, inputs: list[str], outputs: int = 1, **attributes) -> list[str]:
@@ -109,10 +111,12 @@ def _recurrent_nodes(graph: _Graph, layer: L.Recurrent, index: int, params: dict
     final = ""
     for k in range(layer.num_layers):
         weights = to_onnx(cell, own, layer=k, bidirectional=layer.bidirectional)
-        inputs = [sequence] + [graph.constant(f"{index}_l{k}_{key}", weights[key])
+        inputs = [sequence] + [graph.constant(f"{index}_l{k}_{key}", weights[key],
+                                              ("recurrent", index, k, key))
                                for key in ("W", "R", "B")] + [lengths]
         if "P" in weights:
-            inputs += ["", "", graph.constant(f"{index}_l{k}_P", weights["P"])]
+            inputs += ["", "", graph.constant(f"{index}_l{k}_P", weights["P"],
+                                              ("recurrent", index, k, "P"))]
         y, final = graph.node(op, inputs, outputs=2, **attributes)
         # Y (T, D, B, H) → (T, B, D·H): directions side by side, as rnnlab's outputs
         sequence = graph.reshape(graph.transpose(y, [0, 2, 1, 3]), [0, 0, -1])
@@ -125,6 +129,15 @@ def model_graph(model: Any, *, opset: int, lengths: bool = True) -> Any:
     Raises:
         OnnxUnsupported: a layer has no ONNX operator (:func:`unsupported_reason`).
     """
+    return graph_and_origins(model, opset=opset, lengths=lengths)[0]
+
+
+def graph_and_origins(model: Any, *, opset: int, lengths: bool = True,
+                      ) -> tuple[Any, dict[str, tuple]]:
+    """:func:`model_graph`, and what each initializer holds: ``("recurrent", layer index,
+    stacked k, "W"|"R"|"B"|"P")``, ``("dense_weight", i)``, ``("dense_bias", i)``,
+    ``("embedding", i)``, ``("mean",)``, ``("std",)`` or ``()`` (a shape constant). This is how
+    :func:`rnnlab.import_onnx` reads a file rnnlab wrote back into a model."""
     from onnx import TensorProto, helper
 
     reason = unsupported_reason(model)
@@ -144,13 +157,13 @@ def model_graph(model: Any, *, opset: int, lengths: bool = True) -> Any:
     if model.normalization is not None:
         norm = model.normalization
         value = graph.node("Sub", [value, graph.constant("mean", norm["mean"].astype(
-            np.float32))])[0]
+            np.float32), ("mean",))])[0]
         value = graph.node("Div", [value, graph.constant("std", norm["std"].astype(
-            np.float32))])[0]
+            np.float32), ("std",))])[0]
     for index, layer in enumerate(model.layers):
         if isinstance(layer, L.Embedding):
             value = graph.node("Gather", [graph.constant("embedding", params[
-                f"{index}.weight"].astype(np.float32)), value])[0]
+                f"{index}.weight"].astype(np.float32), ("embedding", index)), value])[0]
         elif isinstance(layer, L.Recurrent):
             if layout == "batch":
                 value, layout = graph.transpose(value, [1, 0, 2]), "time"
@@ -161,9 +174,10 @@ def model_graph(model: Any, *, opset: int, lengths: bool = True) -> Any:
             if layout == "time":
                 value, layout = graph.transpose(value, [1, 0, 2]), "batch"
             weight = params[f"{index}.weight"].T.astype(np.float32)
-            value = graph.node("MatMul", [value, graph.constant("dense_weight", weight)])[0]
+            value = graph.node("MatMul", [value, graph.constant("dense_weight", weight,
+                                                                ("dense_weight", index))])[0]
             value = graph.node("Add", [value, graph.constant("dense_bias", params[
-                f"{index}.bias"].astype(np.float32))])[0]
+                f"{index}.bias"].astype(np.float32), ("dense_bias", index))])[0]
         elif isinstance(layer, L.Softmax):
             value = graph.node("Softmax", [value], axis=-1)[0]
     output_name = "probabilities" if model.is_classifier else "values"
@@ -173,5 +187,6 @@ def model_graph(model: Any, *, opset: int, lengths: bool = True) -> Any:
         else ["batch", model.output_units]
     outputs = [helper.make_tensor_value_info(output_name, TensorProto.FLOAT, shape)]
     onnx_graph = helper.make_graph(graph.nodes, "rnnlab", inputs, outputs, graph.initializers)
-    return helper.make_model(onnx_graph, opset_imports=[helper.make_opsetid("", opset)],
-                             producer_name="rnnlab")
+    proto = helper.make_model(onnx_graph, opset_imports=[helper.make_opsetid("", opset)],
+                              producer_name="rnnlab")
+    return proto, graph.origins
