@@ -89,6 +89,7 @@ class Cell:
         onnx: the ONNX operator computing this cell, or None.
         hidden: range of the hidden state when the cell has no gates (``"tanh"`` for the tanh
             RNN, ``"linear"`` otherwise): inspection reports its saturation only when bounded.
+        display: how reports name the cell, when not ``layer`` (``"minGRU"``).
     """
 
     name: str
@@ -107,6 +108,7 @@ class Cell:
     forget_gate: str | None = None
     chrono: tuple[str, str | None] | None = None
     hidden: Callable[[Any], str] = field(default=lambda spec: "linear")
+    display: str = ""
 
     @property
     def num_gates(self) -> int:
@@ -177,6 +179,24 @@ def layer_options(name: str) -> dict[str, Any]:
     entry = _VARIANTS.get(name)
     cell(name)  # raises for unknown names
     return dict(entry.options) if entry else {}
+
+
+def display_name(name: str) -> str:
+    """How reports name a cell or variant: ``"minGRU"``, ``"LSTM (chrono)"``.
+
+    Example:
+        >>> display_name("mingru"), display_name("lstm-chrono")
+        ('minGRU', 'LSTM (chrono)')
+    """
+    entry = _VARIANTS.get(name)
+    base = cell(name)
+    text = base.display or base.layer
+    return f"{text} ({entry.name.split('-', 1)[1]})" if entry else text
+
+
+def display_names() -> dict[str, str]:
+    """:func:`display_name` of every registered name."""
+    return {name: display_name(name) for name in names()}
 
 
 def macs_per_step(name: str, input_size: int, hidden_size: int, **options: Any) -> int:
@@ -331,7 +351,8 @@ register(Cell(
     state=("h",),
     options=(), parameters=_input_only(3),
     macs=lambda spec, inputs: 3 * spec.hidden_size * inputs,
-    reference="rnnlab.reference.minlstm:MinLSTM", torch="rnnlab.torch.minlstm:MinLSTM"))
+    reference="rnnlab.reference.minlstm:MinLSTM", torch="rnnlab.torch.minlstm:MinLSTM",
+    display="minLSTM"))
 
 register(Cell(
     name="mingru", layer="MinGRU", title="minimal GRU",
@@ -340,7 +361,8 @@ register(Cell(
     gates=(Gate("z", "sigmoid"), Gate("h_tilde", "linear")), state=("h",),
     options=(), parameters=_input_only(2),
     macs=lambda spec, inputs: 2 * spec.hidden_size * inputs,
-    reference="rnnlab.reference.mingru:MinGRU", torch="rnnlab.torch.mingru:MinGRU"))
+    reference="rnnlab.reference.mingru:MinGRU", torch="rnnlab.torch.mingru:MinGRU",
+    display="minGRU"))
 
 register(Variant("lstm-chrono", "lstm", {"init": "chrono"},
                  "LSTM with chrono initialisation for dependencies up to the task's length",

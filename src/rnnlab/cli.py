@@ -93,7 +93,7 @@ def compare(
     seeds: Annotated[int | None, typer.Option(
         "--seeds", help="Number of seeds [default: 3].")] = None,
     suite: Annotated[str | None, typer.Option(
-        "--suite", help="Start from a suite: quick, standard, classic.")] = None,
+        "--suite", help="Start from a suite: quick, standard, classic, modern.")] = None,
     match: Annotated[str | None, typer.Option(
         "--match", help="params (default) or hidden.")] = None,
     hidden_size: Annotated[int | None, typer.Option(

@@ -22,7 +22,10 @@ from typing import Any
 
 import numpy as np
 
-CELL_ORDER = ("rnn", "gru", "lstm")
+from rnnlab import cells
+
+# The textbook three first, then every other registered cell and variant (rnnlab.cells).
+CELL_ORDER = ("rnn", "gru", "lstm", *(c for c in cells.names() if c not in ("rnn", "gru", "lstm")))
 #: Significance level of the pairwise tests.
 ALPHA_DEFAULT = 0.05
 

@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import math
 
+from rnnlab import cells
 from rnnlab.study.analysis import ALPHA_DEFAULT, Analysis, Group
 
-NAMES = {"rnn": "vanilla RNN", "lstm": "LSTM", "gru": "GRU"}
+NAMES = {**cells.display_names(), "rnn": "vanilla RNN"}
 #: Largest difference in mean skill still treated as "as good" when choosing on cost.
 PRACTICAL = 0.05
 #: Differences in mean skill below this are level in practice, significant or not.

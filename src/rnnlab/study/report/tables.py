@@ -8,12 +8,13 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from rnnlab import cells
 from rnnlab.study.analysis import Analysis
 from rnnlab.study.config import budget_text
 from rnnlab.study.metrics import metric_label
 
 Table = tuple[str, list[str], list[list[str]]]
-NAMES = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}
+NAMES = cells.display_names()
 
 
 def _n(value: float, digits: int = 3) -> str:
