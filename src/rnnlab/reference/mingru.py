@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from rnnlab.reference.activations import sigmoid
+from rnnlab.reference.activations import half_tanh_to_sigmoid_, sigmoid, sigmoid_grad_
 from rnnlab.reference.linear_scan import InputGatedStack
 from rnnlab.reference.stepping import StepCell
 
@@ -70,12 +70,15 @@ class MinGRU(InputGatedStack):
     def step_cell(self) -> StepCell:
         return StepCell(mingru_step_forward, mingru_step_backward, gates=self.gate_names)
 
-    def coefficients(self, xproj):
-        a_z, h_tilde = np.split(xproj, 2, axis=-1)
-        z = sigmoid(a_z)
-        return 1.0 - z, z * h_tilde, {"z": z, "h_tilde": h_tilde}
+    def coefficients(self, acts, b):
+        z, h_tilde = acts
+        half_tanh_to_sigmoid_(np.tanh(np.multiply(z, 0.5, out=z), out=z))   # z = σ(·)
+        np.multiply(z, h_tilde, out=b)
+        return 1.0 - z
 
-    def coefficients_backward(self, da, db, parts):
-        z, h_tilde = parts["z"], parts["h_tilde"]
-        dz = db * h_tilde - da
-        return np.concatenate([dz * z * (1.0 - z), db * z], axis=-1)
+    def coefficients_backward(self, da, db, acts, out):
+        z, h_tilde = acts
+        np.multiply(db, h_tilde, out=out[0])    # a = 1 − z, b = z ⊙ h̃: dz = db ⊙ h̃ − da
+        out[0] -= da
+        sigmoid_grad_(out[0], z, out[1])        # (out[1] is scratch until the next line)
+        np.multiply(db, z, out=out[1])          # dh̃ = db ⊙ z

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from rnnlab.reference.activations import sigmoid
+from rnnlab.reference.activations import half_tanh_to_sigmoid_, sigmoid, sigmoid_grad_
 from rnnlab.reference.linear_scan import InputGatedStack
 from rnnlab.reference.stepping import StepCell
 
@@ -79,16 +79,27 @@ class MinLSTM(InputGatedStack):
     def step_cell(self) -> StepCell:
         return StepCell(minlstm_step_forward, minlstm_step_backward, gates=self.gate_names)
 
-    def coefficients(self, xproj):
-        a_f, a_i, h_tilde = np.split(xproj, 3, axis=-1)
-        f, i = sigmoid(a_f), sigmoid(a_i)
+    def coefficients(self, acts, b):
+        f, i, h_tilde = acts
+        for gate in (f, i):                                     # σ(·) in place
+            half_tanh_to_sigmoid_(np.tanh(np.multiply(gate, 0.5, out=gate), out=gate))
         s = f + i
-        return f / s, i / s * h_tilde, {"f": f, "i": i, "h_tilde": h_tilde}
+        np.divide(i, s, out=b)
+        b *= h_tilde                                            # b = i/s ⊙ h̃
+        return np.divide(f, s, out=s)                           # a = f/s
 
-    def coefficients_backward(self, da, db, parts):
-        f, i, h_tilde = parts["f"], parts["i"], parts["h_tilde"]
+    def coefficients_backward(self, da, db, acts, out):
+        f, i, h_tilde = acts
         s = f + i
-        di_norm = db * h_tilde
-        df = (da - di_norm) * i / (s * s)
-        di = (di_norm - da) * f / (s * s)
-        return np.concatenate([df * f * (1.0 - f), di * i * (1.0 - i), db * i / s], axis=-1)
+        di_norm = db * h_tilde                                  # a = f/s, b = i/s ⊙ h̃
+        np.multiply(db, i, out=out[2])
+        out[2] /= s                                             # dh̃ = db ⊙ i/s
+        s_squared = s * s
+        np.subtract(da, di_norm, out=out[0])
+        out[0] *= i
+        out[0] /= s_squared                                     # df = (df' − di') i/s²
+        np.subtract(di_norm, da, out=out[1])
+        out[1] *= f
+        out[1] /= s_squared                                     # di = (di' − df') f/s²
+        sigmoid_grad_(out[0], f, s)                             # (s is scratch now)
+        sigmoid_grad_(out[1], i, s)

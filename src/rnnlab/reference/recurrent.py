@@ -360,16 +360,20 @@ class RecurrentStack:
         scan's gate-major ``dxproj`` ``(G, T, B, H)`` and the scan's time-major ``inputs``
         ``(T, B, I+1)`` (ones last), both in the scan's time order.
 
-        ``[dW_ih | db_ih] = Σ_rows dxprojᵀ [x | 1]`` is one product;
-        ``dx = Σ_k dxproj[k] W_ih[k]``."""
+        ``[dW_ih | db_ih] = Σ_rows dxprojᵀ [x | 1]`` and ``dx = Σ_k dxproj[k] W_ih[k]``, one
+        product per gate block: NumPy's stacked ``matmul`` over the gate axis ran 2–5× slower
+        than the same products one block at a time."""
         gates, hidden = self.spec.gates, self.spec.hidden_size
         steps, batch, features = inputs.shape
         flat_inputs = inputs.reshape(steps * batch, features)  # copies reversed-time inputs
         flat = dxproj.reshape(gates, steps * batch, hidden)
-        weight_and_bias = np.matmul(flat.transpose(0, 2, 1), flat_inputs).reshape(
-            gates * hidden, features)
+        weight_and_bias = np.empty((gates * hidden, features), dtype=flat.dtype)
         w_ih = self.params[f"weight_ih_{suffix}"].reshape(gates, hidden, -1)
-        dx = np.matmul(flat, w_ih).sum(axis=0)
+        dx = flat[0] @ w_ih[0]
+        for k in range(gates):
+            np.matmul(flat[k].T, flat_inputs, out=weight_and_bias[k * hidden:(k + 1) * hidden])
+            if k:
+                dx += flat[k] @ w_ih[k]
         return (np.ascontiguousarray(weight_and_bias[:, :-1]), weight_and_bias[:, -1].copy(),
                 dx.reshape(steps, batch, -1))
 

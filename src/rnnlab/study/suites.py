@@ -115,6 +115,6 @@ REFERENCES = (
               "Hochreiter & Schmidhuber 1997, experiment 6"),
     # Modern suite. Checked in the abstract of the paper; the papers' other figures (accuracies,
     # speed-ups on GPUs) are for settings this suite does not reproduce, so none is quoted.
-    Reference("adding", "longest sequences IndRNN processed (its adding-problem experiments)",
+    Reference("adding", "longest sequences IndRNN was shown to process",
               "over 5000 steps", "Li et al. 2018, arXiv:1803.04831, abstract"),
 )

@@ -1,8 +1,9 @@
 """Cells whose gates read only the input, on torch: the linear recurrence as a parallel scan.
 
 ``h_t = a_t ⊙ h_{t-1} + b_t`` with every ``a_t``, ``b_t`` computed from the inputs at once; the
-forward pass composes the steps in ``⌈log₂ T⌉`` whole-tensor passes (Hillis–Steele) and the
-backward pass is the same scan run backwards in time, ``g_t = ∂L/∂h_t + a_{t+1} g_{t+1}``
+forward pass composes the steps in ``2 ⌈log₂ T⌉`` whole-tensor operations (Blelloch's
+work-efficient scan) and the backward pass is the same scan run backwards in time,
+``g_t = ∂L/∂h_t + a_{t+1} g_{t+1}``
 (:class:`LinearScan`, written by hand so that autograd keeps two tensors instead of every pass).
 See :mod:`rnnlab.reference.linear_scan` for the derivation; ``scan="sequential"`` loops over the
 step instead and gives the same numbers.
@@ -20,15 +21,26 @@ SCANS = ("parallel", "sequential")
 
 def parallel_scan(a: torch.Tensor, b: torch.Tensor, h0: torch.Tensor) -> torch.Tensor:
     """All states of ``h_t = a_t ⊙ h_{t-1} + b_t``; ``a``, ``b`` ``(B, T, H)``, ``h0``
-    ``(B, H)`` → ``(B, T, H)`` (no autograd: see :class:`LinearScan`)."""
+    ``(B, H)`` → ``(B, T, H)``, by the up-sweep and down-sweep of
+    :func:`rnnlab.reference.linear_scan.parallel_scan` (no autograd: see :class:`LinearScan`).
+    """
     a = a.clone()
     h = b.clone()
     h[:, 0] += a[:, 0] * h0
-    shift = 1
-    while shift < a.shape[1]:
-        h[:, shift:] = h[:, shift:] + a[:, shift:] * h[:, :-shift]
-        a[:, shift:] = a[:, shift:] * a[:, :-shift]
-        shift *= 2
+    steps = h.shape[1]
+    span = 1
+    while 2 * span <= steps:
+        right, left = slice(2 * span - 1, steps, 2 * span), slice(span - 1, steps - span,
+                                                                   2 * span)
+        h[:, right] += a[:, right] * h[:, left]
+        a[:, right] *= a[:, left]
+        span *= 2
+    span //= 2
+    while span >= 1:
+        right, left = slice(3 * span - 1, steps, 2 * span), slice(2 * span - 1,
+                                                                   steps - span, 2 * span)
+        h[:, right] += a[:, right] * h[:, left]
+        span //= 2
     return h
 
 
