@@ -5,7 +5,9 @@ what the parallel form (``⌈log₂ T⌉`` whole-array passes, :mod:`rnnlab.refe
 :mod:`rnnlab.torch.linear_scan`) buys over a loop of ``T`` steps, in both engines. A training
 step is forward and backward of one batch (``y.backward(dy)`` on torch, ``forward`` +
 ``backward`` on the reference engine) with the same weights and inputs, float32, batch first,
-torch on one thread (as the study's workers run it).
+torch and NumPy's BLAS on one thread each, as the study's workers run them (on this 2-core
+machine, shared, OpenBLAS's second thread made the parallel form's larger products up to 10×
+slower, and the loop's small ones not at all).
 Each figure is the median of ``--repeats`` runs, the two forms timed in alternating blocks
 (``benchmarks.timing.blocked_medians``); the ratio is sequential / parallel, so > 1 means the
 parallel form is faster. Run with ``python -m benchmarks scan_forms``.
@@ -20,6 +22,7 @@ import time
 
 import numpy as np
 import torch
+from threadpoolctl import threadpool_limits
 
 from benchmarks.timing import blocked_medians
 from rnnlab import cells
@@ -56,9 +59,10 @@ def main(argv: list[str] | None = None) -> None:
     args, _ = parser.parse_known_args(argv)
     lengths = [int(v) for v in args.lengths.split(",")]
     torch.set_num_threads(1)
+    threadpool_limits(1)
     print(f"# scan forms benchmark, {time.strftime('%Y-%m-%d')}, {platform.machine()}, "
           f"{os.cpu_count()} cores, numpy {np.__version__}, torch {torch.__version__}, "
-          f"torch threads {torch.get_num_threads()}")
+          f"torch and BLAS threads 1")
     print(f"# batch {BATCH}, input {INPUTS}, hidden {HIDDEN}, float32; forward+backward, median "
           f"ms; ratio = sequential / parallel")
     print()

@@ -135,3 +135,30 @@ def test_a_safetensors_header_whose_length_starts_with_0x80_is_not_taken_for_a_p
     assert struct.unpack("<Q", path.read_bytes()[:8])[0] % 256 == 0x80
     arrays, document = read_file(path, MODEL_FORMAT)
     assert json.dumps(document["pad"]) and arrays["w"].shape == (2,)
+
+
+@pytest.mark.parametrize("name", ["gru-chrono", "mingru", "indrnn"])
+def test_every_cell_trains_from_the_command_line(name, tmp_path, capsys):
+    from rnnlab.cli import main
+
+    out = tmp_path / "model.safetensors"
+    code = main(["train", "adding", "-p", "length=8", "-p", "n_train=32", "-p", "n_val=8",
+                 "-p", "n_test=8", "--cell", name, "--epochs", "1", "--hidden", "4",
+                 "--out", str(out), "--no-progress"])
+    assert code == 0, capsys.readouterr()
+    model = rnnlab.load(out)
+    assert model.layers[1].cell == cells.cell(name).name
+    if name == "gru-chrono":       # T_max = the longest training sequence (8 steps)
+        assert model.layers[1].chrono == 8
+
+
+@pytest.mark.parametrize("name", ["gru", "mingru", "indrnn", "minlstm"])
+def test_streaming_new_cells_equals_one_pass(name):
+    options = {"reset_after": False} if name == "gru" else {}
+    model = rnnlab.build(name, input_size=2, hidden_size=4, output_size=1, task="sequence",
+                         seed=3, **options).to("reference", dtype="float64")
+    X = np.random.default_rng(1).standard_normal((3, 9, 2))
+    whole = model.predict(X)
+    model.reset_state()
+    chunks = [model.predict_and_update_state(X[:, t:t + 3]) for t in range(0, 9, 3)]
+    np.testing.assert_allclose(np.concatenate(chunks, axis=1), whole, rtol=0, atol=1e-12)
