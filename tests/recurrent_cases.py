@@ -15,6 +15,18 @@ from rnnlab import cells, reference
 
 TORCH_NN = {"rnn": torch.nn.RNN, "lstm": torch.nn.LSTM, "gru": torch.nn.GRU}
 
+#: The cells and options beyond torch.nn's three, by test id: (cell, options).
+NEW_CELLS = {
+    "gru-reset-before": ("gru", {"reset_after": False}),
+    "lstm-peepholes": ("lstm", {"peepholes": True}),
+    "lstm-proj": ("lstm", {"proj_size": 2}),
+    "lstm-peepholes-proj": ("lstm", {"peepholes": True, "proj_size": 3}),
+    "indrnn-relu": ("indrnn", {}),
+    "indrnn-tanh": ("indrnn", {"nonlinearity": "tanh"}),
+    "minlstm": ("minlstm", {}),
+    "mingru": ("mingru", {}),
+}
+
 
 @dataclass
 class Problem:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from recurrent_cases import make_problem, relative_error
+from recurrent_cases import NEW_CELLS, make_problem, relative_error
 from rnnlab import cells
 from rnnlab.reference import gradient_check, stepping
 from rnnlab.reference.linear_scan import parallel_scan, parallel_scan_backward
@@ -20,18 +20,8 @@ from rnnlab.reference.recurrent import RecurrentStack
 
 TOLERANCE = 1e-6
 
-VARIANTS = {  # name: (cell, options)
-    "gru-reset-before": ("gru", {"reset_after": False}),
-    "lstm-peepholes": ("lstm", {"peepholes": True}),
-    "lstm-proj": ("lstm", {"proj_size": 2}),
-    "lstm-peepholes-proj": ("lstm", {"peepholes": True, "proj_size": 3}),
-    "indrnn-relu": ("indrnn", {}),
-    "indrnn-tanh": ("indrnn", {"nonlinearity": "tanh"}),
-    "minlstm-parallel": ("minlstm", {}),
-    "minlstm-sequential": ("minlstm", {"scan": "sequential"}),
-    "mingru-parallel": ("mingru", {}),
-    "mingru-sequential": ("mingru", {"scan": "sequential"}),
-}
+VARIANTS = {**NEW_CELLS, "minlstm-sequential": ("minlstm", {"scan": "sequential"}),
+            "mingru-sequential": ("mingru", {"scan": "sequential"})}
 SHAPES = {"L1-uni-eq": dict(), "L2-bi-var": dict(num_layers=2, bidirectional=True,
                                                     variable_lengths=True, steps=4)}
 #: Entries checked per array of the stacked case, at random (the one-layer case checks every

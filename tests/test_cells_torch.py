@@ -13,22 +13,12 @@ import pytest
 import torch
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
-from recurrent_cases import make_problem, relative_error
+from recurrent_cases import NEW_CELLS, make_problem, relative_error
 from rnnlab import cells
 from rnnlab.convert import to_reference, to_torch
 from rnnlab.torch import module_for
 
 TOLERANCE = {np.float64: 1e-10, np.float32: 1e-5}
-VARIANTS = {
-    "gru-reset-before": ("gru", {"reset_after": False}),
-    "lstm-peepholes": ("lstm", {"peepholes": True}),
-    "lstm-proj": ("lstm", {"proj_size": 2}),
-    "lstm-peepholes-proj": ("lstm", {"peepholes": True, "proj_size": 3}),
-    "indrnn": ("indrnn", {}),
-    "indrnn-tanh": ("indrnn", {"nonlinearity": "tanh"}),
-    "minlstm": ("minlstm", {}),
-    "mingru": ("mingru", {}),
-}
 
 
 @pytest.fixture(autouse=True)
@@ -76,9 +66,9 @@ def assert_same(problem, module, dtype):
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32], ids=["f64", "f32"])
-@pytest.mark.parametrize("variant", list(VARIANTS))
+@pytest.mark.parametrize("variant", list(NEW_CELLS))
 def test_torch_engine_matches_the_reference_engine(variant, dtype):
-    cell, options = VARIANTS[variant]
+    cell, options = NEW_CELLS[variant]
     problem = make_problem(cell, num_layers=2, bidirectional=True, variable_lengths=True,
                            batch=4, steps=6, dtype=dtype, seed=3, **options)
     module = to_torch(problem.model)
@@ -153,11 +143,13 @@ def test_parallel_and_sequential_torch_scans_agree_in_float32(cell):
         assert float((parallel - sequential).abs().max()) <= 1e-5 * float(sequential.abs().max())
 
 
-@pytest.mark.parametrize("name", ["gru", "lstm", "indrnn", "minlstm", "mingru"])
+@pytest.mark.parametrize("name", ["gru", "lstm", "indrnn", "minlstm", "mingru", "gru-chrono",
+                                  "lstm-chrono"])
 def test_same_seed_same_weights_in_both_engines(name):
     options = {"gru": {"reset_after": False}, "lstm": {"peepholes": True}}.get(name, {})
-    slow = cells.cell(name).reference_class()(3, 4, 2, True, seed=9, **options)
-    fast = module_for(slow.spec, seed=9)
+    chrono = {"chrono": 40} if name.endswith("chrono") else {}
+    slow = cells.cell(name).reference_class()(3, 4, 2, True, seed=9, **options, **chrono)
+    fast = module_for(slow.spec, seed=9, **chrono)
     for key, value in slow.state_dict().items():
         np.testing.assert_array_equal(value, fast.state_dict()[key].numpy())
 

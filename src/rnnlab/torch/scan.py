@@ -74,8 +74,9 @@ class StepRecurrent(_RecurrentMixin, nn.Module):
         ``mask`` ``(B, T, 1)`` (or None) → ``y`` ``(B, T, S)`` and the final state."""
         xproj = F.linear(x, p["weight_ih"], p.get("bias_ih"))
         outputs = []
-        for t in range(x.shape[1]):
-            new = self.step(xproj[:, t], state, p)
+        # unbind, not xproj[:, t]: the backward of T slices would write T full-size gradients.
+        for t, xproj_t in enumerate(xproj.unbind(dim=1)):
+            new = self.step(xproj_t, state, p)
             if mask is not None:
                 keep = mask[:, t]
                 new = tuple(torch.where(keep, n, s) for n, s in zip(new, state, strict=True))
