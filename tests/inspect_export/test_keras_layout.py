@@ -149,6 +149,8 @@ def test_bad_keras_weights_are_refused_clearly():
                             task="regress", peepholes=True)
     with pytest.raises(ValueError, match="peepholes=True, which Keras's LSTM does not have"):
         model_to_keras(peephole)
+    with pytest.raises(ValueError, match="weight_ci_l0, weight_cf_l0, weight_co_l0"):
+        to_keras("lstm", reference.LSTM(2, 3, peepholes=True).state_dict())
     with pytest.raises(ValueError, match="MinGRU, which Keras has no layer for"):
         model_to_keras(rnnlab.build("mingru", input_size=2, hidden_size=3, output_size=1,
                                     task="regress"))

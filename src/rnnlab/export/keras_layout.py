@@ -97,6 +97,11 @@ def to_keras(cell: str, state: Mapping[str, np.ndarray], suffix: str = "l0", *,
         {'kernel': (3, 12), 'recurrent_kernel': (4, 12), 'bias': (2, 12)}
     """
     _check_cell(cell)
+    extra = [f"{stem}_{suffix}" for stem in ("weight_hr", "weight_ci", "weight_cf", "weight_co")
+             if f"{stem}_{suffix}" in state]
+    if extra:
+        raise ValueError(f"the weights hold {', '.join(extra)} (a projected or peephole LSTM), "
+                         f"which Keras's LSTM does not have")
     order = KERAS_FROM_TORCH[cell]
     w_ih, w_hh = _get(state, f"weight_ih_{suffix}"), _get(state, f"weight_hh_{suffix}")
     b_ih, b_hh = _get(state, f"bias_ih_{suffix}"), _get(state, f"bias_hh_{suffix}")

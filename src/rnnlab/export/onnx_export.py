@@ -213,13 +213,14 @@ def check_onnx(model: Any, path: str | Path, *, atol: float = 1e-5,
                                   f"{batch}, length {steps}: {_first_line(error)}") from error
         if true_lengths is None:
             expected = np.asarray(model.predict(x), dtype=np.float64)
-        else:
+        elif model.output_mode == "last":
+            expected = np.asarray(model.predict([x[row, :n] for row, n in
+                                                 enumerate(true_lengths)]), dtype=np.float64)
+        else:                                       # compare the valid steps of each sequence
             predicted = model.predict([x[row, :n] for row, n in enumerate(true_lengths)])
-            expected = np.asarray(predicted if model.output_mode == "last" else np.zeros(0))
-            if model.output_mode == "sequence":   # compare the valid steps of each sequence
-                got = np.concatenate([got[row, :n] for row, n in enumerate(true_lengths)])
-                expected = np.concatenate([np.asarray(p).reshape(n, -1) for p, n in
-                                           zip(predicted, true_lengths, strict=True)])
+            got = np.concatenate([got[row, :n] for row, n in enumerate(true_lengths)])
+            expected = np.concatenate([np.asarray(p).reshape(n, -1) for p, n in
+                                       zip(predicted, true_lengths, strict=True)])
         if got.size != expected.size:
             raise OnnxExportError(f"the ONNX graph returns shape {got.shape} for batch "
                                   f"{batch}, length {steps}, but the model predicts "

@@ -71,6 +71,9 @@ def to_onnx(cell: str, state: Mapping[str, np.ndarray], layer: int = 0,
     suffixes = [f"l{layer}"] + ([f"l{layer}_reverse"] if bidirectional else [])
     W, R, B, P = [], [], [], []
     for s in suffixes:
+        if f"weight_hr_{s}" in state:
+            raise ValueError(f"the weights hold weight_hr_{s} (a projected LSTM), and ONNX's "
+                             f"LSTM operator has no projection")
         W.append(_blocks(_get(state, f"weight_ih_{s}"), order, 0))
         R.append(_blocks(_get(state, f"weight_hh_{s}"), order, 0))
         B.append(np.concatenate([_blocks(_get(state, f"bias_ih_{s}"), order, 0),
