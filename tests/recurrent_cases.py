@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import torch
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 from rnnlab import cells, reference
 
@@ -85,3 +86,34 @@ def relative_error(a, b) -> float:
     a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
     scale = np.linalg.norm(a) + np.linalg.norm(b)
     return float(np.linalg.norm(a - b) / max(scale, 1e-300))
+
+
+def packed_forward(module):
+    """``forward(x, hx, lengths)`` of a plain ``torch.nn`` RNN/LSTM/GRU (``batch_first``), with
+    ``pack_padded_sequence`` for variable lengths — the usual way of running padded batches."""
+    def forward(x, hx, lengths):
+        if lengths is None:
+            return module(x, hx)
+        packed = pack_padded_sequence(x, torch.as_tensor(lengths), batch_first=True,
+                                      enforce_sorted=False)
+        y, final = module(packed, hx)
+        return pad_packed_sequence(y, batch_first=True, total_length=x.shape[1])[0], final
+    return forward
+
+
+def autograd_run(forward, parameters, problem, dtype):
+    """The problem's loss through ``forward(x, hx, lengths)`` and autograd: returns ``y``, the
+    final states and the gradients of ``parameters`` (by name), ``"x"`` and ``"state{k}"``."""
+    torch_dtype = torch.float64 if dtype == np.float64 else torch.float32
+    x = torch.tensor(problem.x, dtype=torch_dtype, requires_grad=True)
+    states = [torch.tensor(s, dtype=torch_dtype, requires_grad=True) for s in problem.states]
+    hx = tuple(states) if len(states) == 2 else states[0]
+    y, final = forward(x, hx, problem.lengths)
+    finals = final if isinstance(final, tuple) else (final,)
+    loss = (y * torch.from_numpy(problem.weights["y"])).sum()
+    for k, value in enumerate(finals):
+        loss = loss + (value * torch.from_numpy(problem.weights[f"s{k}"])).sum()
+    loss.backward()
+    grads = {k: p.grad.numpy() for k, p in parameters.items()}
+    grads.update(x=x.grad.numpy(), **{f"state{k}": s.grad.numpy() for k, s in enumerate(states)})
+    return y.detach().numpy(), [f.detach().numpy() for f in finals], grads

@@ -11,9 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
-from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
-from recurrent_cases import NEW_CELLS, make_problem, relative_error
+from recurrent_cases import NEW_CELLS, autograd_run, make_problem, packed_forward, relative_error
 from rnnlab import cells
 from rnnlab.convert import to_reference, to_torch
 from rnnlab.torch import module_for
@@ -21,36 +20,11 @@ from rnnlab.torch import module_for
 TOLERANCE = {np.float64: 1e-10, np.float32: 1e-5}
 
 
-@pytest.fixture(autouse=True)
-def _one_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
-def torch_run(module, problem, dtype):
-    """Outputs and gradients of a torch module on the problem (autograd)."""
-    tdtype = torch.float64 if dtype == np.float64 else torch.float32
-    x = torch.tensor(problem.x, dtype=tdtype, requires_grad=True)
-    states = [torch.tensor(s, dtype=tdtype, requires_grad=True) for s in problem.states]
-    hx = tuple(states) if len(states) == 2 else states[0]
-    y, final = module(x, hx, problem.lengths)
-    finals = final if isinstance(final, tuple) else (final,)
-    loss = (y * torch.from_numpy(problem.weights["y"])).sum()
-    for k, value in enumerate(finals):
-        loss = loss + (value * torch.from_numpy(problem.weights[f"s{k}"])).sum()
-    loss.backward()
-    grads = {k: p.grad.numpy() for k, p in module.named_parameters()}
-    grads.update(x=x.grad.numpy(), **{f"state{k}": s.grad.numpy() for k, s in enumerate(states)})
-    return y.detach().numpy(), [f.detach().numpy() for f in finals], grads
-
-
-def assert_same(problem, module, dtype):
+def assert_same(problem, forward, parameters, dtype):
     y_ref, final_ref = problem.forward()
     finals_ref = final_ref if isinstance(final_ref, tuple) else (final_ref,)
     dx = problem.backward()
-    y, finals, grads = torch_run(module, problem, dtype)
+    y, finals, grads = autograd_run(forward, parameters, problem, dtype)
     tol = TOLERANCE[dtype]
     assert relative_error(y_ref, y) < tol
     for ours, theirs in zip(finals_ref, finals, strict=True):
@@ -73,7 +47,7 @@ def test_torch_engine_matches_the_reference_engine(variant, dtype):
                            batch=4, steps=6, dtype=dtype, seed=3, **options)
     module = to_torch(problem.model)
     assert module.spec == problem.model.spec
-    assert_same(problem, module, dtype)
+    assert_same(problem, module, dict(module.named_parameters()), dtype)
     back = to_reference(module)
     for key, value in problem.model.state_dict().items():
         np.testing.assert_array_equal(back.state_dict()[key], value)
@@ -89,22 +63,8 @@ def test_projected_lstm_matches_torch_nn_lstm(dtype):
                               dtype=tdtype)
     reference.load_state_dict({k: torch.from_numpy(v)
                                for k, v in problem.model.state_dict().items()})
-
-    class Packed(torch.nn.Module):       # torch.nn.LSTM with lengths, the usual way
-        def __init__(self):
-            super().__init__()
-            self.lstm = reference
-
-        def forward(self, x, hx, lengths):
-            packed = pack_padded_sequence(x, torch.as_tensor(lengths), batch_first=True,
-                                          enforce_sorted=False)
-            y, final = self.lstm(packed, hx)
-            return pad_packed_sequence(y, batch_first=True, total_length=x.shape[1])[0], final
-
-    packed = Packed()
-    packed.named_parameters = lambda: (
-        (name.removeprefix("lstm."), p) for name, p in torch.nn.Module.named_parameters(packed))
-    assert_same(problem, packed, dtype)
+    packed = packed_forward(reference)
+    assert_same(problem, packed, dict(reference.named_parameters()), dtype)
     tolerance = 1e-9 if dtype == np.float64 else 1e-6        # absolute, the issue's bounds
     hx = tuple(torch.from_numpy(s) for s in problem.states)
     y, _ = problem.forward()
