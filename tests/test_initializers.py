@@ -42,9 +42,24 @@ def test_chrono_initialisation():
     b = params["bias_ih_l0"]
     forget, inputs = b[500:1000], b[:500]
     assert forget.min() >= 0.0 and forget.max() <= np.log(99) + 1e-6
+    assert forget.max() > np.log(99) - 0.1          # the range is used, up to log(T_max − 1)
     np.testing.assert_array_equal(inputs, -forget)
-    with pytest.raises(ValueError, match="LSTM forget gate only"):
-        initial_parameters(RecurrentSpec("gru", 2, 3), chrono=10)
+    with pytest.raises(ValueError, match="LSTM and GRU only"):
+        initial_parameters(RecurrentSpec("rnn", 2, 3), chrono=10)
+    with pytest.raises(ValueError, match="int >= 3"):
+        initial_parameters(RecurrentSpec("lstm", 2, 3), chrono=2)
+
+
+def test_chrono_initialisation_of_the_gru_update_gate():
+    """torch's GRU keeps z ⊙ h_{t-1}: z is the gate whose bias sets the memory."""
+    params = initial_parameters(RecurrentSpec("gru", 2, 400), seed=0, chrono=50)
+    b = params["bias_ih_l0"]
+    reset, update, candidate = np.split(b, 3)
+    assert update.min() >= 0.0 and update.max() <= np.log(49) + 1e-6
+    assert update.max() > np.log(49) - 0.2
+    assert not np.any(reset) and not np.any(candidate)
+    memory = 1.0 + np.exp(update)                   # 1 / (1 − σ(b)): steps a unit remembers
+    assert 2.0 - 1e-4 <= memory.min() and memory.max() <= 50.0 + 1e-4   # [2, T_max]
 
 
 def test_parameter_counts_follow_gate_ratio():

@@ -8,9 +8,8 @@ lengths are compared against ``pack_padded_sequence``.
 import numpy as np
 import pytest
 import torch
-from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
-from recurrent_cases import TORCH_NN, make_problem, relative_error
+from recurrent_cases import TORCH_NN, autograd_run, make_problem, packed_forward, relative_error
 from rnnlab import torch as fast
 from rnnlab.convert import to_reference, to_torch
 
@@ -34,27 +33,7 @@ def torch_reference_run(problem, dtype):
                                  batch_first=True, bidirectional=spec.bidirectional,
                                  dtype=torch_dtype, **kwargs)
     module.load_state_dict({k: torch.from_numpy(v) for k, v in model.state_dict().items()})
-    x = torch.tensor(problem.x, requires_grad=True)
-    states = [torch.tensor(s, requires_grad=True) for s in problem.states]
-    hx = tuple(states) if spec.cell == "lstm" else states[0]
-    steps = x.shape[1]
-    if problem.lengths is None:
-        y, final = module(x, hx)
-    else:
-        packed = pack_padded_sequence(x, torch.as_tensor(problem.lengths), batch_first=True,
-                                      enforce_sorted=False)
-        y, final = module(packed, hx)
-        y, _ = pad_packed_sequence(y, batch_first=True, total_length=steps)
-    finals = final if isinstance(final, tuple) else (final,)
-    loss = (y * torch.from_numpy(problem.weights["y"])).sum()
-    for k, value in enumerate(finals):
-        loss = loss + (value * torch.from_numpy(problem.weights[f"s{k}"])).sum()
-    loss.backward()
-    grads = {k: p.grad.numpy() for k, p in module.named_parameters()}
-    grads["x"] = x.grad.numpy()
-    for k, s in enumerate(states):
-        grads[f"state{k}"] = s.grad.numpy()
-    return y.detach().numpy(), [f.detach().numpy() for f in finals], grads
+    return autograd_run(packed_forward(module), dict(module.named_parameters()), problem, dtype)
 
 
 def compare(problem, dtype):

@@ -1,4 +1,6 @@
-"""rnnlab: build, train, inspect and compare vanilla RNN, LSTM and GRU networks.
+"""rnnlab: build, train, inspect and compare vanilla RNN, LSTM and GRU networks — and the other
+cells of :mod:`rnnlab.cells` (GRU without reset-after, peephole and projected LSTMs, IndRNN,
+minLSTM, minGRU).
 
 The everyday workflow::
 
@@ -41,9 +43,11 @@ _EXPORTS = {
     "RNNRegressor": "rnnlab.estimators",
     "compare": "rnnlab.study.api",
     "generate": "rnnlab.generation",
+    "import_onnx": "rnnlab.export.onnx_import",
+    "from_keras": "rnnlab.export.keras_import",
 }
 _MODULES = ("layers", "metrics", "schedules", "callbacks", "inspect", "export", "datasets",
-            "seq2seq")
+            "seq2seq", "cells")
 
 __all__ = [*sorted(_EXPORTS), *_MODULES, "__version__"]
 

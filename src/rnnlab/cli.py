@@ -173,7 +173,7 @@ def compare(
     seeds: Annotated[int | None, typer.Option(
         "--seeds", help="Number of seeds.", show_default="3")] = None,
     suite: Annotated[str | None, typer.Option(
-        "--suite", help="Start from a suite: quick, standard, classic.")] = None,
+        "--suite", help="Start from a suite: quick, standard, classic, modern.")] = None,
     match: Annotated[str | None, typer.Option(
         "--match", help="params (default) or hidden.")] = None,
     hidden_size: Annotated[int | None, typer.Option(
@@ -323,12 +323,17 @@ def export(
     out: Annotated[Path, typer.Argument(help="The .onnx (or .npz for keras) file to write.")],
     format: Annotated[str, typer.Option("--format", "-f", help="onnx or keras.")] = "onnx",
     opset: Annotated[int, typer.Option("--opset", help="ONNX opset version.")] = 17,
-    exporter: Annotated[str, typer.Option("--exporter", help="legacy or dynamo.")] = "legacy",
+    exporter: Annotated[str, typer.Option(
+        "--exporter", help="native (ONNX operators written by rnnlab, with a lengths input), "
+                           "legacy or dynamo (torch's exporters).")] = "native",
+    lengths: Annotated[bool, typer.Option(
+        "--lengths/--no-lengths", help="Native graph reads lengths (batch,) beside x, so "
+                                       "padded batches work.")] = True,
 ) -> None:
     """Export to ONNX (checked against onnxruntime before it is kept) or Keras-layout weights."""
     from rnnlab.commands.inspect_export import export_command
 
-    export_command(model, out, format, opset=opset, exporter=exporter)
+    export_command(model, out, format, opset=opset, exporter=exporter, lengths=lengths)
 
 
 DATASETS_EXAMPLE = """

@@ -1,8 +1,9 @@
 """Move recurrent stacks between the reference (NumPy) and torch engines.
 
-Both engines use PyTorch's parameter names, shapes and gate order, so conversion is a copy of the
-``state_dict``; this module only builds the right class with the right sizes. It is the one
-place that imports both engines (they never import each other).
+Both engines use the parameter names, shapes and gate order of :mod:`rnnlab.recurrent_spec`
+(PyTorch's own where PyTorch has the cell), so conversion is a copy of the ``state_dict``; this
+module only builds the right class with the right sizes and options. It is the one place that
+imports both engines (they never import each other).
 """
 
 from __future__ import annotations
@@ -10,21 +11,11 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from rnnlab import reference
-from rnnlab import torch as torch_engine
-
-_REFERENCE = {"rnn": reference.RNN, "lstm": reference.LSTM, "gru": reference.GRU}
-_TORCH = {"rnn": torch_engine.RNN, "lstm": torch_engine.LSTM, "gru": torch_engine.GRU}
+from rnnlab.recurrent_spec import RecurrentSpec
+from rnnlab.torch import module_for
 
 
-def _constructor_args(spec) -> tuple[tuple, dict]:
-    args = (spec.input_size, spec.hidden_size, spec.num_layers, spec.bidirectional)
-    kwargs = {"nonlinearity": spec.nonlinearity} if spec.cell == "rnn" else {}
-    return args, kwargs
-
-
-def to_torch(model: reference.RNN | reference.LSTM | reference.GRU, *, dtype=None,
-             device=None):
+def to_torch(model, *, dtype=None, device=None):
     """A torch-engine copy of a reference model (same weights; dtype defaults to the model's).
 
     Example:
@@ -32,9 +23,10 @@ def to_torch(model: reference.RNN | reference.LSTM | reference.GRU, *, dtype=Non
         >>> fast = to_torch(reference.GRU(3, 4, seed=0))
         >>> type(fast).__name__, fast.weight_hh_l0.shape
         ('GRU', torch.Size([12, 4]))
+        >>> type(to_torch(reference.GRU(3, 4, reset_after=False))).__name__
+        'ResetBeforeGRU'
     """
-    args, kwargs = _constructor_args(model.spec)
-    fast = _TORCH[model.spec.cell](*args, **kwargs, dtype=dtype or model.dtype, device=device)
+    fast = module_for(model.spec, dtype=dtype or model.dtype, device=device)
     fast.load_state_dict(model.state_dict())
     return fast
 
@@ -46,22 +38,22 @@ def to_reference(model, *, dtype=None):
     if spec is None:
         spec = _spec_of_torch_module(model)
     first = next(model.parameters())
-    args, kwargs = _constructor_args(spec)
     dtype = dtype or (np.float64 if first.dtype == torch.float64 else np.float32)
-    slow = _REFERENCE[spec.cell](*args, **kwargs, dtype=dtype)
+    slow = spec.info.reference_class()(spec.input_size, spec.hidden_size, spec.num_layers,
+                                       spec.bidirectional, dtype=dtype, **spec.options)
     slow.load_state_dict({k: v.detach().cpu().numpy() for k, v in model.state_dict().items()})
     return slow
 
 
-def _spec_of_torch_module(module):
-    from rnnlab.recurrent_spec import RecurrentSpec
-
+def _spec_of_torch_module(module) -> RecurrentSpec:
     kinds = {torch.nn.LSTM: "lstm", torch.nn.GRU: "gru", torch.nn.RNN: "rnn"}
     cell = next((name for cls, name in kinds.items() if isinstance(module, cls)), None)
     if cell is None:
         raise ValueError(f"expected an RNN, LSTM or GRU module, got {type(module).__name__}")
-    if not module.batch_first or not module.bias or getattr(module, "proj_size", 0):
-        raise ValueError("only batch_first=True modules with biases and no projection convert")
-    nonlinearity = getattr(module, "nonlinearity", "tanh")
+    if not module.batch_first or not module.bias:
+        raise ValueError("only batch_first=True modules with biases convert")
+    options = {"proj_size": module.proj_size} if cell == "lstm" else {}
+    if cell == "rnn":
+        options["nonlinearity"] = module.nonlinearity
     return RecurrentSpec(cell, module.input_size, module.hidden_size, module.num_layers,
-                         module.bidirectional, nonlinearity)
+                         module.bidirectional, **options)

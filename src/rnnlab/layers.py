@@ -12,6 +12,17 @@ the list into NumPy or torch computations. This is how MATLAB's layer arrays and
         rnnlab.layers.Softmax(),                                  # class probabilities
     ])
 
+There is one recurrent layer class per cell registered in :mod:`rnnlab.cells` — :class:`RNN`,
+:class:`LSTM`, :class:`GRU`, :class:`IndRNN`, :class:`MinLSTM`, :class:`MinGRU` — made from the
+registration (its options become the layer's fields, its title and equations the docstring)::
+
+    >>> LSTM(32).num_parameters(("time", 8))   # 4 · 32 · (8 + 32 + 2)
+    5376
+    >>> GRU(16, reset_after=False).options
+    {'reset_after': False}
+    >>> LSTM(8, init="chrono", max_dependency=100).chrono
+    100
+
 Shapes flow batch first. A recurrent layer with ``output="sequence"`` keeps the time axis
 ``(batch, time, D*H)``; with ``output="last"`` it returns the final hidden state of its last layer
 ``(batch, D*H)`` (both directions concatenated when bidirectional, each having read the whole
@@ -21,10 +32,11 @@ sequence). ``Dense`` acts on the last axis, so after a sequence output it maps e
 from __future__ import annotations
 
 import numbers
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields, make_dataclass
 from typing import Any, ClassVar
 
-from rnnlab.recurrent_spec import GATES, NONLINEARITIES
+from rnnlab import cells
+from rnnlab.recurrent_spec import RecurrentSpec
 
 NORMALIZATIONS = ("none", "zscore")
 OUTPUTS = ("last", "sequence")
@@ -123,7 +135,9 @@ class Embedding(Layer):
 
 @dataclass(frozen=True)
 class Recurrent(Layer):
-    """Base of :class:`RNN`, :class:`LSTM` and :class:`GRU` (one stack of ``num_layers``).
+    """Base of the recurrent layers (one stack of ``num_layers``), one class per registered cell
+    of :mod:`rnnlab.cells`: :class:`RNN`, :class:`LSTM`, :class:`GRU`, :class:`IndRNN`,
+    :class:`MinLSTM`, :class:`MinGRU`.
 
     Args:
         hidden_size: features of the hidden state ``H``.
@@ -131,8 +145,13 @@ class Recurrent(Layer):
         bidirectional: add a layer reading backwards; outputs concatenate both (``D = 2``).
         dropout: dropout between the stacked layers while training (``torch.nn``'s meaning);
             needs ``num_layers > 1`` — for dropout after the stack add a :class:`Dropout`.
-        output: ``"last"`` (default) → ``(batch, D*H)``, the final state; ``"sequence"`` →
-            ``(batch, time, D*H)``, the output at every step.
+        output: ``"last"`` (default) → ``(batch, D*S)``, the final state; ``"sequence"`` →
+            ``(batch, time, D*S)``, the output at every step (``S`` = ``proj_size`` for a
+            projected LSTM, else ``H``).
+
+    Then the cell's own options (see each class), and for the LSTM and GRU the initialisation:
+    ``init="default"`` or ``"chrono"`` with ``max_dependency`` the longest dependency expected,
+    in steps (Tallec & Ollivier 2018; see :mod:`rnnlab.initializers`).
     """
 
     hidden_size: int
@@ -140,6 +159,7 @@ class Recurrent(Layer):
     bidirectional: bool = False
     dropout: float = 0.0
     output: str = "last"
+    cell_name: ClassVar[str] = ""
 
     def __post_init__(self) -> None:
         _positive_int(self.kind, "hidden_size", self.hidden_size)
@@ -153,67 +173,83 @@ class Recurrent(Layer):
                              f"and needs num_layers > 1; add rnnlab.layers.Dropout"
                              f"({self.dropout}) after the layer instead")
         _choice(self.kind, "output", self.output, OUTPUTS)
+        for option in cells.cell(self.cell).options:
+            if not option.check(getattr(self, option.name)):
+                raise ValueError(f"{self.kind}: {option.name} must be {option.expected}, got "
+                                 f"{getattr(self, option.name)!r}")
+        if getattr(self, "proj_size", 0) and self.proj_size >= self.hidden_size:
+            raise ValueError(f"{self.kind}: proj_size must be smaller than hidden_size "
+                             f"({self.hidden_size}), got {self.proj_size}")
+        if cells.cell(self.cell).chrono is not None:
+            _choice(self.kind, "init", self.init, cells.INITS)
+            if self.init == "chrono":
+                if (isinstance(self.max_dependency, bool)
+                        or not isinstance(self.max_dependency, numbers.Integral)
+                        or self.max_dependency < 3):
+                    raise ValueError(f"{self.kind}: init='chrono' needs max_dependency, the "
+                                     f"longest dependency expected in steps (an integer >= 3), "
+                                     f"got {self.max_dependency!r}")
+            elif self.max_dependency is not None:
+                raise ValueError(f"{self.kind}: max_dependency={self.max_dependency} is the "
+                                 f"chrono initialisation's parameter; add init='chrono' or "
+                                 f"leave it out")
 
     @property
     def cell(self) -> str:
-        return self.kind.lower()
+        return self.cell_name
 
     @property
     def directions(self) -> int:
         return 2 if self.bidirectional else 1
 
+    @property
+    def options(self) -> dict[str, Any]:
+        """The cell's options (what :class:`~rnnlab.recurrent_spec.RecurrentSpec` takes)."""
+        return {o.name: getattr(self, o.name) for o in cells.cell(self.cell).options}
+
+    @property
+    def chrono(self) -> int | None:
+        """The chrono initialisation's ``T_max``, or None."""
+        return self.max_dependency if getattr(self, "init", "default") == "chrono" else None
+
+    def spec(self, input_size: int) -> RecurrentSpec:
+        """The stack this layer describes when it reads ``input_size`` features."""
+        return RecurrentSpec(self.cell, input_size, self.hidden_size, self.num_layers,
+                             self.bidirectional, **self.options)
+
     def output_shape(self, shape: tuple) -> tuple:
-        width = self.directions * self.hidden_size
+        width = self.directions * (getattr(self, "proj_size", 0) or self.hidden_size)
         return ("time", width) if self.output == "sequence" else (width,)
 
     def num_parameters(self, shape: tuple) -> int:
-        gates, hidden, d = GATES[self.cell], self.hidden_size, self.directions
-        total = 0
-        for layer in range(self.num_layers):
-            inputs = shape[-1] if layer == 0 else d * hidden
-            total += d * gates * hidden * (inputs + hidden + 2)
-        return total
+        return self.spec(shape[-1]).num_parameters()
 
 
-@dataclass(frozen=True)
-class RNN(Recurrent):
-    """Vanilla (Elman) RNN: ``h_t = tanh(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh)``.
-
-    Example:
-        >>> RNN(8, output="sequence").output_shape(("time", 3))
-        ('time', 8)
-    """
-
-    nonlinearity: str = "tanh"
-    kind: ClassVar[str] = "RNN"
-
-    def __post_init__(self) -> None:
-        super().__post_init__()
-        _choice("RNN", "nonlinearity", self.nonlinearity, NONLINEARITIES)
-
-
-@dataclass(frozen=True)
-class LSTM(Recurrent):
-    """Long short-term memory (gates i, f, g, o; see :mod:`rnnlab.reference.lstm`).
-
-    Example:
-        >>> LSTM(32).num_parameters(("time", 8))   # 4 · 32 · (8 + 32 + 2)
-        5376
-    """
-
-    kind: ClassVar[str] = "LSTM"
+def _recurrent_layer(entry: cells.Cell) -> type[Recurrent]:
+    """The layer class of a registered cell: :class:`Recurrent`'s fields, then the cell's
+    options, then (LSTM, GRU) ``init`` and ``max_dependency``."""
+    extra: list[tuple[str, Any, Any]] = [(o.name, type(o.default), field(default=o.default))
+                                         for o in entry.options]
+    if entry.chrono is not None:
+        extra += [("init", str, field(default="default")),
+                  ("max_dependency", int | None, field(default=None))]
+    options = "".join(f"\n        {o.name}: {o.doc} (default {o.default!r})."
+                      for o in entry.options)
+    doc = (f"{entry.title[0].upper()}{entry.title[1:]} ({entry.source}).\n\n"
+           f"    ``{entry.equations}``\n\n"
+           f"    Arguments as for :class:`Recurrent`"
+           + (f"; and\n{options}" if options else ".")
+           + f"\n\n    See :mod:`rnnlab.reference.{entry.name}` for the equations of the step "
+           f"and its backward pass.\n    ")
+    return make_dataclass(entry.layer, extra, bases=(Recurrent,), frozen=True,
+                          namespace={"kind": entry.layer, "cell_name": entry.name,
+                                     "__doc__": doc, "__module__": __name__})
 
 
-@dataclass(frozen=True)
-class GRU(Recurrent):
-    """Gated recurrent unit (gates r, z, n; see :mod:`rnnlab.reference.gru`).
-
-    Example:
-        >>> GRU(32).num_parameters(("time", 8))    # 3 · 32 · (8 + 32 + 2)
-        4032
-    """
-
-    kind: ClassVar[str] = "GRU"
+#: One layer class per registered cell, by class name (``"MinGRU"``).
+RECURRENT_LAYERS: dict[str, type[Recurrent]] = {
+    entry.layer: _recurrent_layer(entry) for entry in map(cells.cell, cells.names(variants=False))}
+globals().update(RECURRENT_LAYERS)
 
 
 @dataclass(frozen=True)
@@ -271,7 +307,8 @@ class Softmax(Layer):
 
 
 LAYER_TYPES: dict[str, type[Layer]] = {
-    cls.kind: cls for cls in (SequenceInput, Embedding, RNN, LSTM, GRU, Dropout, Dense, Softmax)
+    cls.kind: cls for cls in (SequenceInput, Embedding, *RECURRENT_LAYERS.values(), Dropout,
+                              Dense, Softmax)
 }
 
 
@@ -293,5 +330,5 @@ def layer_from_config(config: dict[str, Any]) -> Layer:
         raise ValueError(f"layer {config['type']} has bad settings {arguments}: {error}") from None
 
 
-__all__ = ["GRU", "LSTM", "RNN", "Dense", "Dropout", "Embedding", "Layer", "Recurrent",
-           "SequenceInput", "Softmax", "layer_from_config"]
+__all__ = ["Dense", "Dropout", "Embedding", "Layer", "Recurrent", "SequenceInput", "Softmax",
+           "layer_from_config", *RECURRENT_LAYERS]

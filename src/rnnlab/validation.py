@@ -64,11 +64,15 @@ def check_lengths(lengths: object, batch: int, time: int) -> np.ndarray:
 
 def check_state(shape: Sequence[int] | None, all_finite: bool, spec: RecurrentSpec, batch: int,
                 name: str) -> None:
-    """An initial state must be ``(D * num_layers, batch, hidden_size)`` and finite."""
-    expected = spec.state_shape(batch)
+    """An initial state must be ``(D * num_layers, batch, size)`` and finite: ``size`` is the
+    hidden state's for ``h0`` (``proj_size`` for a projected LSTM) and ``hidden_size`` for
+    ``c0``."""
+    shapes = dict(zip(spec.state_names(), spec.state_shapes(batch), strict=True))
+    expected = shapes.get(name, shapes["h0"])
     if tuple(shape) != expected:
+        size = "hidden_size" if name == "c0" or not spec.proj_size else "proj_size"
         raise ValueError(
-            f"{name} has shape {tuple(shape)}, expected (D*num_layers, batch, hidden_size) = "
+            f"{name} has shape {tuple(shape)}, expected (D*num_layers, batch, {size}) = "
             f"{expected}"
         )
     if not all_finite:

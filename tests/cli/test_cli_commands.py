@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from rnnlab import cells
 from rnnlab.cli import main
 
 CONSOLE_SCRIPT = Path(sys.executable).with_name("rnnlab")
@@ -105,7 +106,7 @@ def test_console_script_reports_bad_input():
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 2
     assert done.stderr.strip().splitlines() == [
-        "rnnlab: unknown cell 'transformer'; expected one of rnn, lstm, gru"]
+        f"rnnlab: unknown cell 'transformer'; expected one of {', '.join(cells.names())}"]
     assert "Traceback" not in done.stdout + done.stderr
 
 

@@ -85,3 +85,19 @@ def test_the_functions_register_as_typer_commands(files):
     result = runner.invoke(app, ["export", str(files / "model.safetensors"),
                                  str(files / "w.npz"), "--format", "keras"])
     assert result.exit_code == 0, result.output
+
+
+def test_dynamo_export_of_an_rnn_is_a_one_line_refusal_with_exit_code_2(tmp_path, capsys):
+    from rnnlab.cli import main
+
+    rnnlab.build("rnn", input_size=2, hidden_size=3, output_size=2,
+                 task="classify").save(tmp_path / "rnn.safetensors")
+    code = main(["export", str(tmp_path / "rnn.safetensors"), str(tmp_path / "rnn.onnx"),
+                 "--exporter", "dynamo"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.strip().splitlines() == [
+        "rnnlab: layer 1 is an RNN, and torch's dynamo exporter fixes the time axis of nn.RNN "
+        "to the example's length, so the file would reject every other length; use "
+        "exporter='native' (the default) or 'legacy'"]
+    assert not (tmp_path / "rnn.onnx").exists()

@@ -27,11 +27,30 @@ def keras_step(cell, weights, x, h, c=None):
         i, f, cc, o = np.split(x @ kernel + h @ recurrent + bias, 4, axis=-1)
         c_new = sigmoid(f) * c + sigmoid(i) * np.tanh(cc)
         return sigmoid(o) * np.tanh(c_new), c_new
+    if bias.ndim == 1:                                   # reset_after=False: one bias
+        x_z, x_r, x_h = np.split(x @ kernel + bias, 3, axis=-1)
+        u_z, u_r, u_h = np.split(recurrent, 3, axis=-1)
+        z, r = sigmoid(x_z + h @ u_z), sigmoid(x_r + h @ u_r)
+        candidate = np.tanh(x_h + (r * h) @ u_h)
+        return z * h + (1.0 - z) * candidate
     x_z, x_r, x_h = np.split(x @ kernel + bias[0], 3, axis=-1)
     h_z, h_r, h_h = np.split(h @ recurrent + bias[1], 3, axis=-1)
     z, r = sigmoid(x_z + h_z), sigmoid(x_r + h_r)
     candidate = np.tanh(x_h + r * h_h)
     return z * h + (1.0 - z) * candidate
+
+
+def test_keras_equations_of_the_reset_before_gru_equal_our_step():
+    stack = reference.GRU(3, 4, dtype=np.float64, seed=0, reset_after=False)
+    keras = to_keras("gru", random_state(stack), reset_after=False)
+    assert keras["bias"].shape == (12,)
+    rng = np.random.default_rng(1)
+    x, h0 = rng.normal(size=(5, 3)), rng.normal(size=(5, 4))
+    y, _ = stack.forward(x[:, None], h0[None])
+    np.testing.assert_allclose(keras_step("gru", keras, x, h0), y[:, 0], rtol=0, atol=1e-12)
+    theirs = reference.GRU(3, 4, dtype=np.float64, reset_after=False)
+    theirs.load_state_dict(from_keras("gru", keras, reset_after=False))
+    np.testing.assert_allclose(theirs.forward(x[:, None], h0[None])[0], y, rtol=0, atol=1e-12)
 
 
 def random_state(stack):
@@ -121,8 +140,20 @@ def test_whole_model_round_trip_keeps_predictions():
 
 
 def test_bad_keras_weights_are_refused_clearly():
-    with pytest.raises(ValueError, match="reset_after=True"):
+    with pytest.raises(ValueError, match="pass reset_after=False"):
         from_keras("gru", [np.zeros((3, 6)), np.zeros((2, 6)), np.zeros(6)])
+    with pytest.raises(ValueError, match=r"reset_after=True has bias \(2, 3H\)"):
+        from_keras("gru", [np.zeros((3, 6)), np.zeros((2, 6)), np.zeros((2, 6))],
+                   reset_after=False)
+    peephole = rnnlab.build("lstm", input_size=2, hidden_size=3, output_size=1,
+                            task="regress", peepholes=True)
+    with pytest.raises(ValueError, match="peepholes=True, which Keras's LSTM does not have"):
+        model_to_keras(peephole)
+    with pytest.raises(ValueError, match="weight_ci_l0, weight_cf_l0, weight_co_l0"):
+        to_keras("lstm", reference.LSTM(2, 3, peepholes=True).state_dict())
+    with pytest.raises(ValueError, match="MinGRU, which Keras has no layer for"):
+        model_to_keras(rnnlab.build("mingru", input_size=2, hidden_size=3, output_size=1,
+                                    task="regress"))
     with pytest.raises(ValueError, match="kernel"):
         from_keras("lstm", [np.zeros((3, 6)), np.zeros((2, 8)), np.zeros(8)])
     with pytest.raises(ValueError, match="cell must be"):

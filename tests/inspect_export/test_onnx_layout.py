@@ -77,3 +77,19 @@ def test_onnx_gate_orders_and_bad_shapes():
         from_onnx("gru", W, to_onnx("lstm", state)["R"])
     with pytest.raises(ValueError, match="ONNX B must be"):
         from_onnx("lstm", W, to_onnx("lstm", state)["R"], np.zeros((1, 5)))
+    with pytest.raises(ValueError, match=r"weight_hr_l0 .* has no projection"):
+        to_onnx("lstm", reference.LSTM(2, 3, proj_size=1).state_dict())
+
+
+def test_peephole_weights_round_trip_through_onnx_p():
+    stack = reference.LSTM(3, 4, bidirectional=True, dtype=np.float64, seed=0, peepholes=True)
+    state = {k: v + np.random.default_rng(1).normal(size=v.shape) for k, v in
+             stack.state_dict().items()}
+    onnx_weights = to_onnx("lstm", state, bidirectional=True)
+    assert onnx_weights["P"].shape == (2, 12)
+    # ONNX P is [P_i, P_o, P_f]: its second block is rnnlab's output-gate peephole.
+    np.testing.assert_array_equal(onnx_weights["P"][1, 4:8], state["weight_co_l0_reverse"])
+    back = from_onnx("lstm", **onnx_weights)
+    assert set(back) == set(state)
+    for key, value in back.items():
+        np.testing.assert_array_equal(value, state[key])

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from rnnlab.recurrent_spec import GATES, RecurrentSpec
+from rnnlab import cells
+from rnnlab.recurrent_spec import RecurrentSpec
 from rnnlab.study import build_config, run_study
-from rnnlab.study.config import CELLS
 from rnnlab.study.cost import (
     CELL_COSTS,
     activation_floats,
@@ -18,22 +18,32 @@ from rnnlab.study.cost import (
 )
 
 
-def test_every_cell_of_the_study_has_a_cost_row_matching_its_gates():
-    assert set(CELL_COSTS) >= set(CELLS)
-    for cell in CELLS:
-        assert CELL_COSTS[cell].blocks == GATES[cell]
-    assert gated_cells(CELLS) == ["lstm", "gru"]
+def test_every_registered_cell_has_a_cost_row_and_the_gated_ones_are_the_cells_with_gates():
+    assert set(CELL_COSTS) == set(cells.names(variants=False))
+    assert gated_cells(cells.names()) == ["lstm", "gru", "minlstm", "mingru", "lstm-chrono",
+                                          "gru-chrono"]
 
 
-@pytest.mark.parametrize("cell", CELLS)
+@pytest.mark.parametrize("cell", ["rnn", "lstm", "gru", "indrnn", "minlstm", "mingru"])
 @pytest.mark.parametrize("layers", [1, 2])
 def test_multiply_adds_per_step_are_one_per_recurrent_weight_plus_the_gate_products(cell,
                                                                                     layers):
+    # Every weight of the stack multiplies one input or state per step (biases add only).
     spec = RecurrentSpec(cell, 3, 7, layers)
-    weights = sum(rows * cols for name, (rows, cols) in
-                  ((n, s) for n, s in spec.parameter_shapes().items() if n.startswith("weight")))
+    weights = 0
+    for name, shape in spec.parameter_shapes().items():
+        if name.startswith("weight"):
+            count = 1
+            for n in shape:
+                count *= n
+            weights += count
     products = CELL_COSTS[cell].products * 7 * layers
     assert macs_per_step(cell, 3, 7, layers) == weights + products
+
+
+def test_a_variant_costs_what_its_cell_costs():
+    assert macs_per_step("lstm-chrono", 2, 16) == macs_per_step("lstm", 2, 16)
+    assert activation_floats("gru-chrono", 2, 5, 3, 4) == activation_floats("gru", 2, 5, 3, 4)
 
 
 def test_a_sequence_costs_its_steps_plus_the_head():
@@ -61,6 +71,7 @@ def test_kernels_are_named_per_engine_and_cell():
     assert kernel_name("torch", "gru") == kernel_name("torch", "rnn") == "ATen generic loop"
     assert kernel_name("torch", "gru", device="cuda") == "cuDNN"
     assert kernel_name("reference", "lstm") == "NumPy (rnnlab reference scan)"
+    assert kernel_name("torch", "mingru") == "torch operations (rnnlab's torch form)"
 
 
 @pytest.mark.slow

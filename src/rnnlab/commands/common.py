@@ -13,9 +13,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from rnnlab.cells import names as registered_cells
 from rnnlab.commands.inspect_export import CommandError
 
-CELLS = ("rnn", "lstm", "gru")
+CELLS = tuple(registered_cells())
 TRAIN_TASKS = ("classify", "regress", "forecast", "sequence")
 ENGINES = ("torch", "reference")
 

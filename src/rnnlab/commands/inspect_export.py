@@ -125,12 +125,13 @@ def inspect_command(model: Path, data: Path, out: Path = Path("rnnlab-inspect"),
 
 
 def export_command(model: Path, out: Path, format: str = "onnx", *, opset: int = 17,
-                   exporter: str = "legacy") -> int:
+                   exporter: str = "native", lengths: bool = True) -> int:
     """Export a model: ``onnx`` writes an ONNX file checked against onnxruntime (batch 1 and 7,
-    lengths 1 and 50, within 1e-5 of the model's predictions) before it is kept; ``keras``
-    writes the weights in Keras's layout to a ``.npz`` (keys ``"{layer}/{kernel|
-    recurrent_kernel|bias}"``; LSTM gates i, f, c, o with one bias; GRU z, r, h with
-    ``reset_after=True``).
+    lengths 1 and 50 and a padded batch, within 1e-5 of the model's predictions) before it is
+    kept — by default with ONNX's own recurrent operators and a ``lengths`` input (see
+    :mod:`rnnlab.export.onnx_export`); ``keras`` writes the weights in Keras's layout to a
+    ``.npz`` (keys ``"{layer}/{kernel|recurrent_kernel|bias}"``; LSTM gates i, f, c, o with one
+    bias; GRU z, r, h, with two biases for ``reset_after=True`` and one for ``False``).
 
     Example:
         rnnlab export model.safetensors model.onnx
@@ -148,10 +149,11 @@ def export_command(model: Path, out: Path, format: str = "onnx", *, opset: int =
     if fmt == "onnx":
         from rnnlab.export import export_onnx
 
-        done = export_onnx(network, out, opset=opset, exporter=exporter)
+        done = export_onnx(network, out, opset=opset, exporter=exporter, lengths=lengths)
         checks = ", ".join(f"batch {b} × length {t}: {d:.1e}" for (b, t), d in done.checks.items())
-        console.print(f"wrote {done.path} (input {done.input_name!r}, output "
-                      f"{done.output_name!r}); onnxruntime matches predict: {checks}")
+        inputs = f"{done.input_name!r}" + (" and 'lengths'" if done.lengths else "")
+        console.print(f"wrote {done.path} (inputs {inputs}, output {done.output_name!r}); "
+                      f"onnxruntime matches predict: {checks}")
         return 0
     from rnnlab.export import model_to_keras
 

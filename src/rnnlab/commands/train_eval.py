@@ -83,7 +83,8 @@ def train_command(data: str, *, out: Path, task: str | None = None, cell: str = 
     model = rnnlab.build(cell, input_size=width if text else input_size, hidden_size=hidden,
                          output_size=output_size, task=dataset.task, num_layers=layers,
                          bidirectional=bidirectional, dropout=dropout,
-                         vocab_size=input_size if text else None, seed=seed)
+                         vocab_size=input_size if text else None, seed=seed,
+                         max_dependency=max(max(map(len, X)), 3))   # for the -chrono cells
     if val is None:
         validation: Any = (X_val, y_val) if _count(X_val) else 0.1
     else:

@@ -17,12 +17,10 @@ from typing import Any
 
 import numpy as np
 
+from rnnlab import cells, reference
 from rnnlab import layers as L
-from rnnlab import reference
 from rnnlab.reference.dropout import Dropout as DropoutOp
 from rnnlab.reference.embedding import Embedding as EmbeddingOp
-
-_CELLS = {"rnn": reference.RNN, "lstm": reference.LSTM, "gru": reference.GRU}
 
 
 class Node:
@@ -88,11 +86,11 @@ class RecurrentNode(Node):
     def __init__(self, layer: L.Recurrent, input_size: int, dtype: np.dtype,
                  rng: np.random.Generator) -> None:
         self.layer = layer
-        extra = {"nonlinearity": layer.nonlinearity} if isinstance(layer, L.RNN) else {}
-        width = layer.directions * layer.hidden_size
+        stack_class = cells.cell(layer.cell).reference_class()
+        width = layer.spec(input_size).output_size
         self.stacks = [
-            _CELLS[layer.cell](input_size if k == 0 else width, layer.hidden_size, 1,
-                               layer.bidirectional, dtype=dtype, seed=0, **extra)
+            stack_class(input_size if k == 0 else width, layer.hidden_size, 1,
+                        layer.bidirectional, dtype=dtype, seed=0, **layer.options)
             for k in range(layer.num_layers)
         ]
         self.drops = [DropoutOp(layer.dropout, rng) for _ in range(layer.num_layers - 1)]
@@ -117,7 +115,7 @@ class RecurrentNode(Node):
         self._shape = (batch, steps)
         if self.layer.output == "sequence":
             return x, finals
-        h_n = finals[-1][0] if self.layer.cell == "lstm" else finals[-1]   # (D, B, H)
+        h_n = finals[-1][0] if isinstance(finals[-1], tuple) else finals[-1]   # (D, B, S)
         return h_n.transpose(1, 0, 2).reshape(batch, -1), finals
 
     def backward(self, dy):
@@ -125,9 +123,9 @@ class RecurrentNode(Node):
         layer = self.layer
         dh_n = None
         if layer.output == "last":
-            d, hidden = layer.directions, layer.hidden_size
-            dh_n = np.ascontiguousarray(dy.reshape(batch, d, hidden).transpose(1, 0, 2))
-            dy = np.zeros((batch, steps, d * hidden), dtype=dy.dtype)
+            d, width = layer.directions, self.stacks[-1].spec.state_size
+            dh_n = np.ascontiguousarray(dy.reshape(batch, d, width).transpose(1, 0, 2))
+            dy = np.zeros((batch, steps, d * width), dtype=dy.dtype)
         for k in reversed(range(len(self.stacks))):
             dy = self.stacks[k].backward(dy, dh_n)
             dh_n = None

@@ -2,7 +2,8 @@
 
 The network is one ``nn.Module`` whose children are named by their index in the layer list, so
 its ``state_dict`` keys are the model's own (``"1.weight_ih_l0"``, ``"3.weight"``). Recurrent
-layers are :mod:`rnnlab.torch`'s ``RNN``/``LSTM``/``GRU`` (``lengths`` → packed sequences);
+layers are :mod:`rnnlab.torch`'s modules (``torch.nn``'s where it has the cell, ``lengths`` →
+packed sequences);
 ``dropout`` between stacked layers is ``torch.nn``'s own.
 """
 
@@ -17,12 +18,9 @@ import torch.nn.functional as F
 from torch import nn
 
 from rnnlab import layers as L
-from rnnlab import torch as torch_layers
 from rnnlab.engines.base import OPTIMIZERS, BatchResult, Engine, sample_counts
 from rnnlab.targets import IGNORE
-from rnnlab.torch import as_torch_dtype
-
-_CELLS = {"rnn": torch_layers.RNN, "lstm": torch_layers.LSTM, "gru": torch_layers.GRU}
+from rnnlab.torch import as_torch_dtype, module_for
 
 
 def resolve_device(device: str) -> torch.device:
@@ -47,10 +45,7 @@ class Network(nn.Module):
             if isinstance(layer, L.Embedding):
                 module = nn.Embedding(layer.vocab_size, layer.dim, dtype=dtype, device=device)
             elif isinstance(layer, L.Recurrent):
-                extra = {"nonlinearity": layer.nonlinearity} if isinstance(layer, L.RNN) else {}
-                module = _CELLS[layer.cell](shape[-1], layer.hidden_size, layer.num_layers,
-                                            layer.bidirectional, dtype=dtype, device=device,
-                                            **extra)
+                module = module_for(layer.spec(shape[-1]), dtype=dtype, device=device)
                 # Set after construction: torch warns when the constructor sees dropout with
                 # one layer, and the description already rejects that case.
                 module.dropout = float(layer.dropout)
@@ -72,9 +67,9 @@ class Network(nn.Module):
                 x, state = module(x, h0, lengths, validate=False)
                 new_states[key] = state
                 if layer.output == "last":
-                    h_n = state[0] if layer.cell == "lstm" else state      # (D*L, B, H)
+                    h_n = state[0] if isinstance(state, tuple) else state  # (D*L, B, S)
                     d = layer.directions
-                    x = h_n[-d:].transpose(0, 1).reshape(h_n.shape[1], d * layer.hidden_size)
+                    x = h_n[-d:].transpose(0, 1).reshape(h_n.shape[1], d * h_n.shape[2])
             else:
                 x = module(x)
         return x, new_states

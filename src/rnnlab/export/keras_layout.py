@@ -21,7 +21,17 @@ bias]::
     z = σ(x W_z + b_z + h U_z + b'_z)          r = σ(x W_r + b_r + h U_r + b'_r)
     ĥ = tanh(x W_h + b_h + r ⊙ (h U_h + b'_h))  h' = z ⊙ h + (1 − z) ⊙ ĥ
 
+**GRU** with ``reset_after=False`` (rnnlab's ``GRU(reset_after=False)``) — the same gate
+order, ``ĥ = tanh(x W_h + (r ⊙ h) U_h + b_h)`` and **one** bias ``(3H,)``, handled like the
+LSTM's (``b_hn`` lies outside the reset there, so only ``b_ih + b_hh`` matters).
+
 **SimpleRNN** — ``h' = tanh(x W + h U + b)``, one bias ``(H,)`` handled like the LSTM's.
+
+These converters see **weights only**: they cannot know a Keras layer's activations
+(``hard_sigmoid`` gates, a relu LSTM, a sigmoid SimpleRNN compute something else from the same
+arrays), ``use_bias``, ``go_backwards`` or ``reset_after`` unless told. :func:`rnnlab.from_keras`
+reads whole Keras layers and models, configuration included, and refuses what rnnlab cannot
+represent; use it for Keras objects, and these for arrays whose meaning you know.
 
 What a round trip keeps **exactly** (bit for bit):
 
@@ -40,12 +50,11 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from rnnlab.recurrent_spec import GATES
-
 # Position of each Keras gate block in PyTorch's stacking (Keras order → PyTorch block index).
 KERAS_FROM_TORCH = {"lstm": (0, 1, 2, 3),   # i, f, c(=g), o
                     "gru": (1, 0, 2),       # z, r, h(=n)  from  r, z, n
                     "rnn": (0,)}
+GATES = {cell: len(order) for cell, order in KERAS_FROM_TORCH.items()}
 
 
 def _blocks(array: np.ndarray, order: tuple[int, ...], axis: int) -> np.ndarray:
@@ -70,8 +79,8 @@ def _get(state: Mapping[str, np.ndarray], key: str) -> np.ndarray:
     return np.asarray(state[key])
 
 
-def to_keras(cell: str, state: Mapping[str, np.ndarray], suffix: str = "l0",
-             ) -> dict[str, np.ndarray]:
+def to_keras(cell: str, state: Mapping[str, np.ndarray], suffix: str = "l0", *,
+             reset_after: bool = True) -> dict[str, np.ndarray]:
     """One layer and direction of PyTorch-layout weights → Keras's ``{"kernel",
     "recurrent_kernel", "bias"}`` (the order of ``layer.get_weights()``).
 
@@ -79,6 +88,7 @@ def to_keras(cell: str, state: Mapping[str, np.ndarray], suffix: str = "l0",
         cell: ``"rnn"``, ``"lstm"`` or ``"gru"``.
         state: a ``state_dict`` with ``weight_ih_{suffix}`` etc.
         suffix: ``"l0"``, ``"l1_reverse"``, …
+        reset_after: the GRU's (one bias ``(3H,)`` when False).
 
     Example:
         >>> from rnnlab import reference
@@ -87,26 +97,33 @@ def to_keras(cell: str, state: Mapping[str, np.ndarray], suffix: str = "l0",
         {'kernel': (3, 12), 'recurrent_kernel': (4, 12), 'bias': (2, 12)}
     """
     _check_cell(cell)
+    extra = [f"{stem}_{suffix}" for stem in ("weight_hr", "weight_ci", "weight_cf", "weight_co")
+             if f"{stem}_{suffix}" in state]
+    if extra:
+        raise ValueError(f"the weights hold {', '.join(extra)} (a projected or peephole LSTM), "
+                         f"which Keras's LSTM does not have")
     order = KERAS_FROM_TORCH[cell]
     w_ih, w_hh = _get(state, f"weight_ih_{suffix}"), _get(state, f"weight_hh_{suffix}")
     b_ih, b_hh = _get(state, f"bias_ih_{suffix}"), _get(state, f"bias_hh_{suffix}")
     kernel = _blocks(w_ih, order, axis=0).T.copy()
     recurrent = _blocks(w_hh, order, axis=0).T.copy()
-    if cell == "gru":
+    if cell == "gru" and reset_after:
         bias = np.stack([_blocks(b_ih, order, 0), _blocks(b_hh, order, 0)])
     else:
         bias = _blocks(b_ih + b_hh, order, 0)     # Keras has one bias: only the sum survives
     return {"kernel": kernel, "recurrent_kernel": recurrent, "bias": bias}
 
 
-def from_keras(cell: str, weights: Mapping[str, np.ndarray] | list, suffix: str = "l0",
-               ) -> dict[str, np.ndarray]:
+def from_keras(cell: str, weights: Mapping[str, np.ndarray] | list, suffix: str = "l0", *,
+               reset_after: bool = True) -> dict[str, np.ndarray]:
     """Keras weights (a dict, or the list ``[kernel, recurrent_kernel, bias]`` that
     ``layer.get_weights()`` returns) → PyTorch-layout ``{weight_ih_{suffix}, …}``.
 
-    The LSTM and SimpleRNN bias goes to ``bias_ih``; ``bias_hh`` is zero. A Keras GRU must have
-    been built with ``reset_after=True`` (bias shape ``(2, 3H)``); ``reset_after=False`` is a
-    different network that PyTorch's GRU cannot represent, and is refused.
+    The LSTM and SimpleRNN bias goes to ``bias_ih``; ``bias_hh`` is zero. A Keras GRU's
+    ``reset_after`` must be given when it is False (bias ``(3H,)``), and the weights then belong
+    in an rnnlab ``GRU(reset_after=False)``: the two GRUs compute different functions, so a bias
+    shape that does not match ``reset_after`` is refused. Weights only: see the module
+    docstring.
 
     Example:
         >>> import numpy as np
@@ -127,14 +144,18 @@ def from_keras(cell: str, weights: Mapping[str, np.ndarray] | list, suffix: str 
             or kernel.shape[1] != gates * hidden:
         raise ValueError(f"a Keras {cell.upper()} needs kernel (I, {gates}H) and recurrent_kernel"
                          f" (H, {gates}H); got {kernel.shape} and {recurrent.shape}")
-    expected = (2, gates * hidden) if cell == "gru" else (gates * hidden,)
+    two_biases = cell == "gru" and reset_after
+    expected = (2, gates * hidden) if two_biases else (gates * hidden,)
     if bias.shape != expected:
-        hint = (" (a GRU with reset_after=False has bias (3H,); only reset_after=True matches "
-                "PyTorch's GRU)" if cell == "gru" else "")
+        hint = ""
+        if cell == "gru":
+            hint = (" (a GRU with reset_after=False has bias (3H,): pass reset_after=False and "
+                    "load the weights into an rnnlab GRU(reset_after=False))" if reset_after
+                    else " (a GRU with reset_after=True has bias (2, 3H))")
         raise ValueError(f"a Keras {cell.upper()} with {hidden} units needs bias {expected}, "
                          f"got {bias.shape}{hint}")
     back = _inverse(KERAS_FROM_TORCH[cell])
-    if cell == "gru":
+    if two_biases:
         b_ih, b_hh = _blocks(bias[0], back, 0), _blocks(bias[1], back, 0)
     else:
         b_ih, b_hh = _blocks(bias, back, 0), np.zeros_like(bias)
@@ -145,12 +166,21 @@ def from_keras(cell: str, weights: Mapping[str, np.ndarray] | list, suffix: str 
 
 # ---------------------------------------------------------------------- whole models
 def _recurrent_units(model) -> list[tuple[str, int, str, str]]:
-    """``(key, model layer index, cell, suffix)`` for every recurrent layer and direction."""
+    """``(key, model layer index, cell, suffix)`` for every recurrent layer and direction;
+    raises ``ValueError`` for a layer Keras has no equivalent of."""
     from rnnlab import layers as L
 
     units = []
     for index, layer in enumerate(model.layers):
         if isinstance(layer, L.Recurrent):
+            if layer.cell not in KERAS_FROM_TORCH:
+                raise ValueError(f"layer {index} is a {layer.kind}, which Keras has no layer "
+                                 f"for; only RNN (SimpleRNN), LSTM and GRU convert")
+            for option in ("peepholes", "proj_size"):
+                if getattr(layer, option, False):
+                    raise ValueError(f"layer {index} is an LSTM with {option}="
+                                     f"{getattr(layer, option)!r}, which Keras's LSTM does not "
+                                     f"have; it cannot be converted")
             for k in range(layer.num_layers):
                 for reverse in range(layer.directions):
                     suffix = f"l{k}" + ("_reverse" if reverse else "")
@@ -178,7 +208,8 @@ def model_to_keras(model) -> dict[str, dict[str, np.ndarray]]:
     for key, index, cell, suffix in _recurrent_units(model):
         own = {name.split(".", 1)[1]: value for name, value in params.items()
                if name.startswith(f"{index}.")}
-        out[key] = to_keras(cell, own, suffix)
+        out[key] = to_keras(cell, own, suffix,
+                            reset_after=getattr(model.layers[index], "reset_after", True))
     for index, layer in enumerate(model.layers):
         if isinstance(layer, L.Dense):
             out[f"{index}.dense"] = {"kernel": params[f"{index}.weight"].T.copy(),
@@ -198,8 +229,9 @@ def model_from_keras(model, weights: Mapping[str, Mapping[str, np.ndarray]]) -> 
         if key not in weights:
             raise ValueError(f"the Keras weights have no entry {key!r}; expected "
                              f"{', '.join(sorted(model_to_keras(model)))}")
-        new.update({f"{index}.{name}": value
-                    for name, value in from_keras(cell, weights[key], suffix).items()})
+        reset_after = getattr(model.layers[index], "reset_after", True)
+        new.update({f"{index}.{name}": value for name, value in
+                    from_keras(cell, weights[key], suffix, reset_after=reset_after).items()})
     for index, layer in enumerate(model.layers):
         if isinstance(layer, L.Dense):
             given = weights.get(f"{index}.dense")

@@ -4,8 +4,9 @@ The reference engine keeps, per recurrent layer and direction, a
 :class:`~rnnlab.reference.recurrent.ScanCache` for its hand-written backward pass: ``acts`` — the
 gate activations after the forward scan, gate-major and time-major ``(G, T, B, H)`` (the RNN's is
 ``(T, B, H)``, its candidate state) — and ``states`` — ``hs`` (and the LSTM's ``cs``), each
-``(T+1, B, H)`` with the initial state at index 0. This module only *reads* those arrays (through
-each one-layer stack's ``_cache``, right after the forward) and copies them into the public
+``(T+1, B, H)`` with the initial state at index 0. Gate names and ranges come from the cell's
+registration (:mod:`rnnlab.cells`). This module only *reads* those arrays (through each
+one-layer stack's ``_cache``, right after the forward) and copies them into the public
 batch-first layout; nothing in the engine changes.
 """
 
@@ -17,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from rnnlab.engines.reference_nodes import RecurrentNode
-from rnnlab.inspect.trace import GATE_NAMES, LayerTrace
+from rnnlab.inspect.trace import LayerTrace
 from rnnlab.reference.recurrent import ScanCache
 
 
@@ -52,18 +53,19 @@ def to_public(time_major: np.ndarray, direction: int, valid: np.ndarray) -> np.n
 def capture_layers(engine: Any, lengths: np.ndarray) -> list[LayerTrace]:
     """A :class:`LayerTrace` (gates and states, no gradients yet) for every recurrent scan."""
     traces = []
-    for index, node, k, _, direction, scan in recurrent_scans(engine):
-        cell = node.layer.cell
+    for index, node, k, stack, direction, scan in recurrent_scans(engine):
+        cell, info = node.layer.cell, stack.spec.info
         steps = scan.states[0].shape[0] - 1
         valid = np.arange(steps)[None, :] < lengths[:, None]
-        if cell == "rnn":
-            gates: dict[str, np.ndarray] = {}
-        else:
-            gates = {name: to_public(scan.acts[j], direction, valid)
-                     for j, name in enumerate(GATE_NAMES[cell])}
+        gates = {gate.name: to_public(scan.acts[j], direction, valid)
+                 for j, gate in enumerate(info.gates)}
+        kinds = {gate.name: gate.kind for gate in info.gates}
+        if not gates:
+            kinds["h"] = info.hidden(stack.spec)
         hidden = to_public(scan.states[0][1:], direction, valid)
-        cell_state = to_public(scan.states[1][1:], direction, valid) if cell == "lstm" else None
+        cell_state = (to_public(scan.states[1][1:], direction, valid)
+                      if len(scan.states) == 2 else None)
         traces.append(LayerTrace(name=layer_name(index, cell, k, direction), cell=cell,
                                  layer=index, stacked=k, direction=direction, gates=gates,
-                                 hidden=hidden, cell_state=cell_state))
+                                 hidden=hidden, kinds=kinds, cell_state=cell_state))
     return traces

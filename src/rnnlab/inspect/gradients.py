@@ -102,6 +102,8 @@ def state_gradients(cell: str, scan: ScanCache, dy: np.ndarray,
     Returns:
         ``(T, B, H)`` arrays ``dh`` and ``dc`` (None unless LSTM), in scan order.
     """
+    if scan.state_gradients is not None:   # a scan that replays its own backward pass
+        return scan.state_gradients(dy, dstate_n)
     backward_scan = BACKWARD_SCANS[cell]
     steps = dy.shape[0]
     dh = np.empty(dy.shape, dtype=np.float64)
@@ -121,7 +123,7 @@ def _flow_of_stack(node: RecurrentNode, stack: Any, dy: np.ndarray,
                    dh_n: np.ndarray | None) -> list[tuple[np.ndarray, np.ndarray | None]]:
     """Per-direction ``(‖∂L/∂h_t‖, ‖∂L/∂c_t‖)`` ``(B, T)`` of one one-layer stack, in input
     order; ``dy`` ``(B, T, D*H)`` and ``dh_n`` ``(D, B, H)`` are what its backward receives."""
-    cell, hidden = node.layer.cell, node.layer.hidden_size
+    cell, hidden = node.layer.cell, stack.spec.state_size
     batch = dy.shape[0]
     dy_time = dy.transpose(1, 0, 2)
     flows = []
@@ -131,8 +133,8 @@ def _flow_of_stack(node: RecurrentNode, stack: Any, dy: np.ndarray,
             dy_dir = dy_dir[::-1]
         zeros = np.zeros((batch, hidden))
         dstate = (zeros if dh_n is None else dh_n[direction],)
-        if cell == "lstm":
-            dstate = (*dstate, zeros)
+        if stack.spec.has_cell_state:
+            dstate = (*dstate, np.zeros((batch, stack.spec.hidden_size)))
         dh, dc = state_gradients(cell, scan, dy_dir, dstate, stack.nonlinearity)
         norms = []
         for grad in (dh, dc):
@@ -164,7 +166,7 @@ def backward_flow(engine: Any, grad_out: np.ndarray, batch: int, steps: int,
         layer = node.layer
         dh_n = None
         if layer.output == "last":
-            d, hidden = layer.directions, layer.hidden_size
+            d, hidden = layer.directions, node.stacks[-1].spec.state_size
             dh_n = np.ascontiguousarray(grad.reshape(batch, d, hidden).transpose(1, 0, 2))
             grad = np.zeros((batch, steps, d * hidden))
         for k in reversed(range(len(node.stacks))):

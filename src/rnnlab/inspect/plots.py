@@ -26,11 +26,12 @@ from typing import Any
 
 import numpy as np
 
-from rnnlab.inspect.trace import TANH_GATES, LayerTrace, Trace
+from rnnlab.inspect.trace import LayerTrace, Trace
 
 GATE_TITLES = {"i": "input gate i", "f": "forget gate f", "g": "candidate g",
                "o": "output gate o", "r": "reset gate r", "z": "update gate z",
-               "n": "candidate n"}
+               "n": "candidate n", "h_tilde": "candidate h̃"}
+LIMITS = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0), "linear": None}   # None: follow the data
 
 
 def _pyplot() -> Any:
@@ -95,11 +96,10 @@ def _layer_plots(layer: LayerTrace, trace: Trace, folder: Path, sample: int,
     paths = []
     where = f"{display_name(layer, trace)}, sequence {sample}"
     for gate, values in layer.gates.items():
-        tanh = gate in TANH_GATES
+        kind = layer.kinds.get(gate, "sigmoid")
         paths.append(_heatmap(folder / f"{layer.name}_gate_{gate}.png", values[sample, :length],
-                              f"{GATE_TITLES[gate]} — {where}",
-                              limits=(-1.0, 1.0) if tanh else (0.0, 1.0),
-                              cmap="RdBu_r" if tanh else "viridis"))
+                              f"{GATE_TITLES.get(gate, gate)} — {where}", limits=LIMITS[kind],
+                              cmap="viridis" if kind == "sigmoid" else "RdBu_r"))
     if layer.cell_state is not None:
         cell = layer.cell_state[sample, :length]
         bound = max(float(np.nanmax(np.abs(cell))), 1e-12)
@@ -107,14 +107,17 @@ def _layer_plots(layer: LayerTrace, trace: Trace, folder: Path, sample: int,
                               f"cell state c_t — {where}", limits=(-bound, bound),
                               cmap="RdBu_r"))
     paths.append(_heatmap(folder / f"{layer.name}_hidden.png", layer.hidden[sample, :length],
-                          f"hidden state h_t — {where}", limits=(-1.0, 1.0)
-                          if layer.cell != "rnn" or not _relu(layer) else None, cmap="RdBu_r"))
+                          f"hidden state h_t — {where}", limits=_hidden_limits(layer),
+                          cmap="RdBu_r"))
     return paths
 
 
-def _relu(layer: LayerTrace) -> bool:
-    # A ReLU RNN's hidden state is unbounded above; let its colour scale follow the data.
-    return bool(np.nanmin(layer.hidden) >= 0.0 and np.nanmax(layer.hidden) > 1.0)
+def _hidden_limits(layer: LayerTrace) -> tuple | None:
+    # A relu state (RNN, IndRNN) and the state of minGRU/minLSTM (a mix of unbounded linear
+    # candidates) are unbounded: let their colour scale follow the data.
+    if layer.kinds.get("h") == "linear" or "h_tilde" in layer.gates:
+        return None
+    return (-1.0, 1.0)
 
 
 def _gradient_plot(trace: Trace, path: Path) -> Path | None:

@@ -4,11 +4,13 @@ Arrays are **batch-first** like the rest of the public API — ``(batch, time, h
 the *input's* time order for both directions (the reverse direction is flipped back). Steps past a
 sequence's end hold NaN, so plots leave them blank and statistics skip them.
 
-Gate names follow PyTorch's gate order and equations:
+Gate names and ranges come from each cell's registration (:mod:`rnnlab.cells`), in the order
+its gate blocks are stacked:
 
 * LSTM ``i, f, g, o`` (input, forget, candidate, output) plus the cell state ``c_t``;
 * GRU ``r, z, n`` (reset, update, candidate) with ``h_t = (1 − z) ⊙ n + z ⊙ h_{t-1}``;
-* RNN: no gates; the hidden state ``h_t = tanh(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh)`` is all.
+* minLSTM ``f, i, h_tilde`` and minGRU ``z, h_tilde`` (the candidate is unbounded);
+* RNN and IndRNN: no gates; the hidden state is all.
 """
 
 from __future__ import annotations
@@ -19,9 +21,6 @@ from pathlib import Path
 
 import numpy as np
 
-GATE_NAMES = {"lstm": ("i", "f", "g", "o"), "gru": ("r", "z", "n"), "rnn": ()}
-# Gates squashed by tanh into (−1, 1); the others are sigmoids in (0, 1).
-TANH_GATES = {"g", "n", "h"}
 SATURATION_LOW, SATURATION_HIGH = 0.05, 0.95
 
 
@@ -32,9 +31,13 @@ class LayerTrace:
     Attributes:
         name: ``"{model layer index}.{cell}_l{k}"``, with ``"_reverse"`` for the backward
             direction — e.g. ``"1.lstm_l0"`` (PyTorch's parameter-name style).
-        cell: ``"rnn"``, ``"lstm"`` or ``"gru"``.
+        cell: the cell's registered name (``"lstm"``, ``"mingru"`` …).
         layer, stacked, direction: model layer index, stacked layer ``k``, 0 forward / 1 reverse.
         gates: gate name → ``(B, T, H)`` activation (after σ or tanh).
+        kinds: gate name → ``"sigmoid"``, ``"tanh"`` or ``"linear"`` (the activation's range),
+            and ``"h"`` → the range of the hidden state of a cell without gates (``"tanh"`` for
+            a tanh RNN, ``"linear"`` for a relu one); filled from the cell's registration with
+            its default options when not given.
         hidden: ``(B, T, H)`` hidden state ``h_t``.
         cell_state: ``(B, T, H)`` LSTM cell state ``c_t``; None for RNN and GRU.
         grad_hidden: ``(B, T)`` ``‖∂L/∂h_t‖₂`` per sequence: the *total* gradient of the loss
@@ -50,9 +53,20 @@ class LayerTrace:
     direction: int
     gates: dict[str, np.ndarray]
     hidden: np.ndarray
+    kinds: dict[str, str] = field(default_factory=dict)
     cell_state: np.ndarray | None = None
     grad_hidden: np.ndarray | None = None
     grad_cell: np.ndarray | None = None
+
+    def __post_init__(self) -> None:
+        from rnnlab import cells
+        from rnnlab.recurrent_spec import RecurrentSpec
+
+        info = cells.cell(self.cell)
+        defaults = {gate.name: gate.kind for gate in info.gates}
+        if not info.gates:
+            defaults["h"] = info.hidden(RecurrentSpec(info.name, 1, 1))
+        self.kinds = {**defaults, **self.kinds}
 
     def distance(self, lengths: np.ndarray) -> np.ndarray:
         """``(B, T)`` steps between step ``t`` and the end of this direction's scan — where a
@@ -103,8 +117,9 @@ class Trace:
     def saturation(self) -> dict[str, dict[str, float]]:
         """Share of saturated gate values per layer and gate, over valid steps, units and
         sequences: a sigmoid gate is saturated below 0.05 or above 0.95 (shut or wide open, so
-        its gradient ``σ(1 − σ)`` is < 0.048); a tanh gate (LSTM ``g``, GRU ``n``) and the RNN's
-        hidden state ``h`` when ``|v| > 0.95``.
+        its gradient ``σ(1 − σ)`` is < 0.048); a tanh gate (LSTM ``g``, GRU ``n``) and the tanh
+        hidden state ``h`` of a cell without gates when ``|v| > 0.95``. Unbounded values (a
+        linear candidate, a relu state) have no saturation and are left out.
 
         Example:
             >>> import numpy as np, rnnlab
@@ -117,10 +132,11 @@ class Trace:
         out: dict[str, dict[str, float]] = {}
         for layer in self.layers:
             values = dict(layer.gates)
-            if layer.cell == "rnn":
+            if not layer.gates:
                 values["h"] = layer.hidden
-            out[layer.name] = {gate: saturated_share(v, gate in TANH_GATES)
-                               for gate, v in values.items()}
+            out[layer.name] = {gate: saturated_share(v, layer.kinds[gate] == "tanh")
+                               for gate, v in values.items()
+                               if layer.kinds.get(gate, "linear") != "linear"}
         return out
 
     def gradient_flow(self, name: str | None = None, *, relative: bool = True,

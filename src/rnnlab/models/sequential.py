@@ -9,7 +9,7 @@ numbers (fair by construction) and a saved file loads on either.
 Initialisation (:mod:`rnnlab.initializers`, drawn in float64 from the model's seed, one
 independent stream per layer): recurrent input weights Glorot-uniform, recurrent weights
 orthogonal, LSTM forget-gate bias 1; dense weights Glorot-uniform with zero bias; embeddings
-``U(−0.05, 0.05)``.
+``U(−0.05, 0.05)``; a recurrent layer with ``init="chrono"`` gets the chrono biases.
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ from rnnlab.models.data_info import DataInfoMixin
 from rnnlab.models.inference import InferenceMixin
 from rnnlab.models.streaming import StreamingMixin
 from rnnlab.models.summary import format_summary
-from rnnlab.recurrent_spec import RecurrentSpec
 
 
 def check_structure(layers: Sequence[L.Layer]) -> None:
@@ -197,9 +196,8 @@ class Sequential(InferenceMixin, StreamingMixin, DataInfoMixin):
             rng = np.random.default_rng(layer_seed)
             own: dict[str, np.ndarray] = {}
             if isinstance(layer, L.Recurrent):
-                spec = RecurrentSpec(layer.cell, shape[-1], layer.hidden_size, layer.num_layers,
-                                     layer.bidirectional, getattr(layer, "nonlinearity", "tanh"))
-                own = initial_parameters(spec, layer_seed, dtype=np.float64)
+                own = initial_parameters(layer.spec(shape[-1]), layer_seed, chrono=layer.chrono,
+                                         dtype=np.float64)
             elif isinstance(layer, L.Embedding):
                 own = {"weight": rng.uniform(-0.05, 0.05, (layer.vocab_size, layer.dim))}
             elif isinstance(layer, L.Dense):

@@ -1,8 +1,11 @@
 """The text of :meth:`rnnlab.Sequential.summary`: layers, output shapes, parameter counts.
 
 A recurrent layer of ``G`` gate blocks with ``I`` inputs and ``H`` hidden units has
-``G · H · (I + H + 2)`` parameters per direction and stacked layer, ``G`` = 1 (RNN), 3 (GRU) or
-4 (LSTM) — which is why, at equal sizes, their counts stand 1 : 3 : 4.
+``G · H · (I + H + 2)`` parameters per direction and stacked layer when its gates read the state
+through ``W_hh``: ``G`` = 1 (RNN), 3 (GRU) or 4 (LSTM) — which is why, at equal sizes, their
+counts stand 1 : 3 : 4. Cells whose gates read only the input (minGRU, minLSTM) have
+``G · H · (I + 1)``; IndRNN ``H · (I + 2)``. Each cell's registration (:mod:`rnnlab.cells`)
+has the exact shapes.
 """
 
 from __future__ import annotations
@@ -11,7 +14,6 @@ from dataclasses import MISSING, fields
 from typing import Any
 
 from rnnlab import layers as L
-from rnnlab.recurrent_spec import GATES
 
 
 def describe(layer: L.Layer) -> str:
@@ -40,7 +42,7 @@ def format_summary(model: Any) -> str:
     rows = []
     for index, (layer, shape) in enumerate(zip(model.layers, model.input_shapes, strict=True)):
         out = layer.output_shape(shape)
-        gates = f"{GATES[layer.cell]}" if isinstance(layer, L.Recurrent) else ""
+        gates = f"{layer.spec(shape[-1]).gates}" if isinstance(layer, L.Recurrent) else ""
         rows.append((f"{index}", describe(layer), _shape_text(out), gates,
                      f"{layer.num_parameters(shape):,}"))
     if isinstance(model.layers[0], L.Embedding):
@@ -60,6 +62,6 @@ def format_summary(model: Any) -> str:
             f"Total parameters: {model.num_parameters():,}  ({kind[model.task]}, seed "
             f"{model.seed})"]
     if any(isinstance(layer, L.Recurrent) for layer in model.layers):
-        body.append("Recurrent parameters = gates × H × (inputs + H + 2) per direction and "
-                    "layer; gates: RNN 1, GRU 3, LSTM 4")
+        body.append("Recurrent parameters per direction and layer: gates × H × (inputs + H + 2) "
+                    "for RNN (1 block), GRU (3), LSTM (4); see rnnlab.cells for the others")
     return "\n".join(body)

@@ -14,6 +14,12 @@ from __future__ import annotations
 import numpy as np
 
 
+def sigmoid(a: np.ndarray) -> np.ndarray:
+    """``σ(a) = 1 / (1 + exp(−a))``, as ``½ + ½·tanh(a/2)``: the same function without overflow
+    for very negative ``a``. For the textbook steps; the scans use the in-place forms below."""
+    return 0.5 + 0.5 * np.tanh(0.5 * a)
+
+
 def sigmoid_(a: np.ndarray) -> np.ndarray:
     """In place: ``a ← σ(a) = 1 / (1 + exp(−a))``. Returns ``a``.
 

@@ -8,6 +8,12 @@ the reset product, the "reset after" form)::
     n_t = tanh(W_in x_t + b_in + r_t ⊙ (W_hn h_{t-1} + b_hn))   candidate
     h_t = (1 − z_t) ⊙ n_t + z_t ⊙ h_{t-1}  =  n_t + z_t ⊙ (h_{t-1} − n_t)
 
+With ``reset_after=False`` (the first version of Cho et al. 2014, Keras's ``reset_after=False``,
+ONNX's ``linear_before_reset=0``) the reset gate scales the state *before* the product, with the
+same parameters::
+
+    n_t = tanh(W_in x_t + b_in + W_hn (r_t ⊙ h_{t-1}) + b_hn)
+
 Backward, given ``dh_t``, with ``p_t = W_hn h_{t-1} + b_hn``::
 
     dn = dh ⊙ (1 − z)            dz = dh ⊙ (h_{t-1} − n)
@@ -16,14 +22,28 @@ Backward, given ``dh_t``, with ``p_t = W_hn h_{t-1} + b_hn``::
     dp = dn̂ ⊙ r
     dh_{t-1} = dh ⊙ z + [dr̂, dẑ, dp] W_hh       dW_hh += [dr̂, dẑ, dp]ᵀ h_{t-1}
 
-The scans receive ``xproj = W_ih x + b_ih`` for all steps, gate-major ``(3, T, B, H)``.
+and for ``reset_after=False``, with ``q = dn̂ W_hn`` the gradient reaching ``r ⊙ h_{t-1}``::
+
+    dr̂ = q ⊙ h_{t-1} ⊙ r(1 − r)     dh_{t-1} = dh ⊙ z + q ⊙ r + [dr̂, dẑ] [W_hr; W_hz]
+    dW_hn += dn̂ᵀ (r ⊙ h_{t-1})
+
+The module holds the textbook step (:func:`gru_step_forward`, :func:`gru_step_backward`), then
+the fast scan of the reset-after form, tested against a loop over the step; ``reset_after=False``
+runs the step loop of :mod:`rnnlab.reference.stepping`. The scans receive ``xproj = W_ih x +
+b_ih`` for all steps, gate-major ``(3, T, B, H)``.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from rnnlab.reference.activations import half_tanh_to_sigmoid_, sigmoid_grad_, tanh_grad_
+from rnnlab.reference import stepping
+from rnnlab.reference.activations import (
+    half_tanh_to_sigmoid_,
+    sigmoid,
+    sigmoid_grad_,
+    tanh_grad_,
+)
 from rnnlab.reference.recurrent import (
     RecurrentStack,
     ScanCache,
@@ -32,10 +52,64 @@ from rnnlab.reference.recurrent import (
     stacked_recurrent_weight,
     stacked_weight_gradient,
 )
+from rnnlab.reference.stepping import StepCell
 
 SIGMOID_GATES = (0, 1)  # r, z; n (block 2) uses tanh
 
 
+# ---------------------------------------------------------------------- the textbook step
+def gru_step_forward(x, state, p, reset_after=True):
+    """One step: ``x`` ``(B, I)``, ``state = (h_prev,)`` ``(B, H)``; ``p`` holds ``weight_ih``
+    ``(3H, I)``, ``weight_hh`` ``(3H, H)``, ``bias_ih`` and ``bias_hh`` ``(3H,)``, gates r, z,
+    n."""
+    (h_prev,) = state
+    W_hr, W_hz, W_hn = np.split(p["weight_hh"], 3)
+    b_hr, b_hz, b_hn = np.split(p["bias_hh"], 3)
+    x_r, x_z, x_n = np.split(x @ p["weight_ih"].T + p["bias_ih"], 3, axis=1)
+    r = sigmoid(x_r + h_prev @ W_hr.T + b_hr)
+    z = sigmoid(x_z + h_prev @ W_hz.T + b_hz)
+    if reset_after:
+        p_n = h_prev @ W_hn.T + b_hn
+        n = np.tanh(x_n + r * p_n)
+    else:
+        p_n = None
+        n = np.tanh(x_n + (r * h_prev) @ W_hn.T + b_hn)
+    h = (1.0 - z) * n + z * h_prev
+    return (h,), {"x": x, "h_prev": h_prev, "r": r, "z": z, "n": n, "p_n": p_n}
+
+
+def gru_step_backward(dstate, cache, p, reset_after=True):
+    """``dstate = (dh,)`` → ``dx``, ``(dh_prev,)`` and this step's parameter gradients."""
+    (dh,) = dstate
+    x, h_prev, r, z, n = (cache[k] for k in ("x", "h_prev", "r", "z", "n"))
+    W_hr, W_hz, W_hn = np.split(p["weight_hh"], 3)
+    # h = (1 − z) ⊙ n + z ⊙ h_prev
+    dn = dh * (1.0 - z)
+    dz = dh * (h_prev - n)
+    dh_prev = dh * z
+    # n = tanh(x_n + …), z = σ(x_z + …)
+    dn_pre = dn * (1.0 - n * n)
+    dz_pre = dz * z * (1.0 - z)
+    if reset_after:            # n = tanh(x_n + r ⊙ p_n),  p_n = W_hn h_prev + b_hn
+        dr = dn_pre * cache["p_n"]
+        dp_n = dn_pre * r
+        dr_pre = dr * r * (1.0 - r)
+        d_hidden = np.concatenate([dr_pre, dz_pre, dp_n], axis=1)      # dL/d(W_hh h + b_hh)
+        dW_hh = d_hidden.T @ h_prev
+        dh_prev = dh_prev + d_hidden @ p["weight_hh"]
+    else:                      # n = tanh(x_n + W_hn (r ⊙ h_prev) + b_hn)
+        d_reset = dn_pre @ W_hn                                          # dL/d(r ⊙ h_prev)
+        dr_pre = d_reset * h_prev * r * (1.0 - r)
+        d_hidden = np.concatenate([dr_pre, dz_pre, dn_pre], axis=1)
+        dW_hh = np.concatenate([dr_pre.T @ h_prev, dz_pre.T @ h_prev, dn_pre.T @ (r * h_prev)])
+        dh_prev = dh_prev + d_reset * r + dr_pre @ W_hr + dz_pre @ W_hz
+    d_input = np.concatenate([dr_pre, dz_pre, dn_pre], axis=1)           # dL/d(W_ih x + b_ih)
+    grads = {"weight_ih": d_input.T @ x, "weight_hh": dW_hh,
+             "bias_ih": d_input.sum(axis=0), "bias_hh": d_hidden.sum(axis=0)}
+    return d_input @ p["weight_ih"], (dh_prev,), grads
+
+
+# ---------------------------------------------------------------------- the fast scan
 def gru_forward_scan(xproj: np.ndarray, w_hh: np.ndarray, b_hh: np.ndarray,
                      state0: tuple[np.ndarray, ...], mask: np.ndarray | None,
                      nonlinearity: str = "tanh",
@@ -137,6 +211,8 @@ def gru_backward_scan(cache: ScanCache, dy: np.ndarray, dstate_n: tuple[np.ndarr
 class GRU(RecurrentStack):
     """A stack of GRU layers in NumPy, with the contract of ``torch.nn.GRU(batch_first=True)``.
 
+    ``reset_after=False`` gives the reset-before GRU (see the module docstring).
+
     Shapes (``D`` = 2 if bidirectional else 1, ``L`` = ``num_layers``): input ``x``
     ``(batch, time, input_size)``, ``h0`` ``(D*L, batch, hidden_size)``; output ``y``
     ``(batch, time, D*hidden_size)`` and ``h_n`` shaped like ``h0``.
@@ -154,3 +230,17 @@ class GRU(RecurrentStack):
     fold_hidden_bias = False  # b_hn sits inside the reset product
     _forward_scan = staticmethod(gru_forward_scan)
     _backward_scan = staticmethod(gru_backward_scan)
+
+    def step_cell(self) -> StepCell:
+        return StepCell(gru_step_forward, gru_step_backward, gates=("r", "z", "n"),
+                        options={"reset_after": self.spec.reset_after})
+
+    def _forward_direction(self, inputs, suffix, state0, mask, buffer):
+        if self.spec.reset_after:
+            return super()._forward_direction(inputs, suffix, state0, mask, buffer)
+        return stepping.forward_direction(self, self.step_cell(), inputs, suffix, state0, mask)
+
+    def _backward_direction(self, cache, inputs, dy, dstate_n, suffix, buffer):
+        if self.spec.reset_after:
+            return super()._backward_direction(cache, inputs, dy, dstate_n, suffix, buffer)
+        return stepping.backward_direction(self, self.step_cell(), cache, dy, dstate_n, suffix)

@@ -19,8 +19,21 @@ Backward, given ``dh_t`` (from the output and from step ``t+1``) and ``dc_t`` (f
     da_t = [di ⊙ i(1−i), df ⊙ f(1−f), dg ⊙ (1−g²), do ⊙ o(1−o)]    (pre-activations)
     dh_{t-1} = W_hhᵀ da_t            [dW_hh | dW_ih | db] += da_t [h_{t-1}; x_t; 1]ᵀ
 
-Layout (the LSTM's own; see :mod:`rnnlab.reference.recurrent` for the shared conventions). The
-scans keep every per-step quantity **feature-major**, ``(features, batch)``:
+Two options change the equations (both engines, same parameter names):
+
+* ``peepholes=True`` (Gers & Schmidhuber 2000; ONNX's ``P``): the gates also read the cell,
+  ``i_t = σ(… + w_ci ⊙ c_{t-1})``, ``f_t = σ(… + w_cf ⊙ c_{t-1})`` and ``o_t = σ(… + w_co ⊙
+  c_t)`` (the output gate sees the *new* cell);
+* ``proj_size=P`` (Sak et al. 2014; ``torch.nn.LSTM(proj_size=P)``): ``h_t = W_hr (o_t ⊙
+  tanh(c_t))`` with ``W_hr`` ``(P, H)``, so ``h`` (and ``W_hh``'s columns) have size ``P``.
+
+The module starts with the textbook step (:func:`lstm_step_forward`, :func:`lstm_step_backward`,
+covering both options), then the fast scan the engine runs for the plain LSTM, tested against a
+loop over the step; with either option the engine loops over the step
+(:mod:`rnnlab.reference.stepping`).
+
+Layout of the fast scan (the LSTM's own; see :mod:`rnnlab.reference.recurrent` for the shared
+conventions). The scans keep every per-step quantity **feature-major**, ``(features, batch)``:
 
 * one product per step gives all four gates, ``a_t = W [h_{t-1}; x_t; 1]`` with
   ``W = [W_hh | W_ih | b_ih + b_hh]`` ``(4H, H+I+1)``, so the input projection and the bias
@@ -43,14 +56,97 @@ from __future__ import annotations
 
 import numpy as np
 
+from rnnlab.reference import stepping
+from rnnlab.reference.activations import sigmoid
 from rnnlab.reference.recurrent import (
     RecurrentStack,
     ScanCache,
     fresh_buffer,
     gate_scale,
 )
+from rnnlab.reference.stepping import StepCell
 
 SIGMOID_GATES = (0, 1, 3)  # i, f, o; g (block 2) uses tanh
+
+
+# ---------------------------------------------------------------------- the textbook step
+def lstm_step_forward(x, state, p, peepholes=False, proj_size=0):
+    """One step: ``x`` ``(B, I)``; ``state = (h_prev, c_prev)``, ``(B, S)`` and ``(B, H)``
+    (``S`` = ``proj_size`` or ``H``); ``p`` holds ``weight_ih`` ``(4H, I)``, ``weight_hh``
+    ``(4H, S)``, ``bias_ih``, ``bias_hh`` ``(4H,)`` (gates i, f, g, o), and ``weight_hr``
+    ``(P, H)`` / ``weight_ci``, ``weight_cf``, ``weight_co`` ``(H,)`` with the options."""
+    h_prev, c_prev = state
+    a = x @ p["weight_ih"].T + p["bias_ih"] + h_prev @ p["weight_hh"].T + p["bias_hh"]
+    a_i, a_f, a_g, a_o = np.split(a, 4, axis=1)
+    if peepholes:
+        a_i = a_i + p["weight_ci"] * c_prev
+        a_f = a_f + p["weight_cf"] * c_prev
+    i = sigmoid(a_i)
+    f = sigmoid(a_f)
+    g = np.tanh(a_g)
+    c = f * c_prev + i * g
+    if peepholes:
+        a_o = a_o + p["weight_co"] * c
+    o = sigmoid(a_o)
+    tanh_c = np.tanh(c)
+    m = o * tanh_c                       # the cell's output before any projection
+    h = m @ p["weight_hr"].T if proj_size else m
+    cache = {"x": x, "h_prev": h_prev, "c_prev": c_prev, "i": i, "f": f, "g": g, "o": o,
+             "c": c, "tanh_c": tanh_c, "m": m}
+    return (h, c), cache
+
+
+def lstm_output_backward(dstate, cache, p, peepholes=False, proj_size=0):
+    """The backward of ``h_t = o_t ⊙ tanh(c_t)`` (then ``h_t = W_hr ·``): returns ``dc_t`` in
+    total (from step ``t+1`` and through ``h_t``), ``da_o`` (the output gate's pre-activation
+    gradient) and the gradients of ``W_hr`` and ``w_co``."""
+    dh, dc = dstate
+    o, c, tanh_c = cache["o"], cache["c"], cache["tanh_c"]
+    grads = {}
+    if proj_size:                         # h = W_hr m
+        grads["weight_hr"] = dh.T @ cache["m"]
+        dh = dh @ p["weight_hr"]
+    do = dh * tanh_c                      # m = o ⊙ tanh(c)
+    dc = dc + dh * o * (1.0 - tanh_c * tanh_c)
+    da_o = do * o * (1.0 - o)
+    if peepholes:                         # o = σ(… + w_co ⊙ c)
+        dc = dc + da_o * p["weight_co"]
+        grads["weight_co"] = (da_o * c).sum(axis=0)
+    return dc, da_o, grads
+
+
+def lstm_cell_state_gradient(dstate, cache, p, peepholes=False, proj_size=0):
+    """Total ``∂L/∂c_t`` of one step (for :mod:`rnnlab.inspect`)."""
+    return lstm_output_backward(dstate, cache, p, peepholes, proj_size)[0]
+
+
+def lstm_step_backward(dstate, cache, p, peepholes=False, proj_size=0):
+    """``dstate = (dh, dc)`` (gradients with respect to this step's ``h_t`` and ``c_t``) →
+    ``dx``, ``(dh_prev, dc_prev)`` and this step's parameter gradients."""
+    x, h_prev, c_prev, i, f, g = (cache[k] for k in ("x", "h_prev", "c_prev", "i", "f", "g"))
+    # h = o ⊙ tanh(c): dc now holds the total gradient reaching c_t
+    dc, da_o, grads = lstm_output_backward(dstate, cache, p, peepholes, proj_size)
+    # c = f ⊙ c_prev + i ⊙ g
+    di = dc * g
+    df = dc * c_prev
+    dg = dc * i
+    dc_prev = dc * f
+    # i, f = σ(·), g = tanh(·): to the pre-activations
+    da_i = di * i * (1.0 - i)
+    da_f = df * f * (1.0 - f)
+    da_g = dg * (1.0 - g * g)
+    if peepholes:                         # i = σ(… + w_ci ⊙ c_prev), f likewise
+        dc_prev = dc_prev + da_i * p["weight_ci"] + da_f * p["weight_cf"]
+        grads["weight_ci"] = (da_i * c_prev).sum(axis=0)
+        grads["weight_cf"] = (da_f * c_prev).sum(axis=0)
+    # a = W_ih x + b_ih + W_hh h_prev + b_hh
+    da = np.concatenate([da_i, da_f, da_g, da_o], axis=1)
+    grads.update({"weight_ih": da.T @ x, "weight_hh": da.T @ h_prev,
+                  "bias_ih": da.sum(axis=0), "bias_hh": da.sum(axis=0)})
+    return da @ p["weight_ih"], (da @ p["weight_hh"], dc_prev), grads
+
+
+# ---------------------------------------------------------------------- the fast scan
 
 
 def _sigmoid_blocks(dtype) -> np.ndarray:
@@ -246,7 +342,10 @@ class LSTM(RecurrentStack):
 
     * input ``x``: ``(batch, time, input_size)``; ``h0`` and ``c0``: ``(D*L, batch, hidden_size)``,
       passed as the pair ``(h0, c0)``;
-    * output ``y``: ``(batch, time, D*hidden_size)``; ``(h_n, c_n)`` like ``(h0, c0)``.
+    * output ``y``: ``(batch, time, D*hidden_size)``; ``(h_n, c_n)`` like ``(h0, c0)``;
+    * with ``proj_size=P``, ``h0``, ``h_n`` and each direction's output have ``P`` features.
+
+    ``peepholes=True`` and ``proj_size`` are described in the module docstring.
 
     Example:
         >>> import numpy as np
@@ -262,13 +361,30 @@ class LSTM(RecurrentStack):
     cell = "lstm"
     sigmoid_gates = SIGMOID_GATES
 
+    def step_cell(self) -> StepCell:
+        return StepCell(lstm_step_forward, lstm_step_backward, gates=("i", "f", "g", "o"),
+                        cell_state_gradient=lstm_cell_state_gradient,
+                        options={"peepholes": self.spec.peepholes,
+                                 "proj_size": self.spec.proj_size})
+
+    @property
+    def _plain(self) -> bool:
+        """No peepholes and no projection: the fast scan applies."""
+        return not (self.spec.peepholes or self.spec.proj_size)
+
     def _forward_direction(self, inputs, suffix, state0, mask, buffer):
+        if not self._plain:
+            return stepping.forward_direction(self, self.step_cell(), inputs, suffix, state0,
+                                              mask)
         p = self.params
         return lstm_forward_scan(inputs, p[f"weight_ih_{suffix}"], p[f"weight_hh_{suffix}"],
                                  p[f"bias_ih_{suffix}"] + p[f"bias_hh_{suffix}"], state0, mask,
                                  buffer)
 
     def _backward_direction(self, cache, inputs, dy, dstate_n, suffix, buffer):
+        if not self._plain:
+            return stepping.backward_direction(self, self.step_cell(), cache, dy, dstate_n,
+                                               suffix)
         dx, d_weight, _, dstate0 = lstm_backward_scan(
             cache, dy, dstate_n, buffer=buffer, w_ih=self.params[f"weight_ih_{suffix}"],
             overwrite=True)

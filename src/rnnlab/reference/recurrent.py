@@ -58,13 +58,19 @@ class ScanCache:
 
     The LSTM's arrays are views of its own feature-major storage in these same logical shapes,
     and its backward pass overwrites ``acts``: read a cache after a forward, not after a backward.
+    Scans that loop over a cell's textbook step (:mod:`rnnlab.reference.stepping`) or scan a
+    linear recurrence (:mod:`rnnlab.reference.linear_scan`) also keep ``steps`` (each step's
+    cache) or set ``state_gradients``, which replays their backward pass and returns the total
+    ``∂L/∂h_t`` (and ``∂L/∂c_t``) of every step for :mod:`rnnlab.inspect`.
     """
 
     acts: np.ndarray                  # (G, T, B, H) gate activations, gate-major
-    states: tuple[np.ndarray, ...]    # each (T+1, B, H): the state before and after every step
+    states: tuple[np.ndarray, ...]    # each (T+1, B, ·): the state before and after every step
     extra: tuple[np.ndarray, ...]     # cell-specific intermediates
     mask: np.ndarray | None           # (T, B, 1) bool, True inside the sequence
-    w_hh: np.ndarray
+    w_hh: np.ndarray | None
+    steps: list[dict] | None = None
+    state_gradients: Callable | None = None   # (dy, dstate_n) -> (dh (T,B,S), dc or None)
 
 
 class Workspace:
@@ -111,11 +117,12 @@ class RecurrentStack:
         num_layers: recurrent layers stacked; layer ``k+1`` reads layer ``k``'s outputs.
         bidirectional: add a layer reading the sequence backwards; outputs are concatenated
             ``[forward, backward]`` along the feature axis.
-        nonlinearity: ``"tanh"`` or ``"relu"`` (vanilla RNN only).
         dtype: ``numpy.float32`` (default) or ``numpy.float64`` (for gradient checks).
         seed: seeds the initialisation (see :mod:`rnnlab.initializers`).
         forget_bias: LSTM only, initial forget-gate bias.
-        chrono: LSTM only, use chrono initialisation for dependencies up to this many steps.
+        chrono: LSTM and GRU, use chrono initialisation for dependencies up to this many steps.
+        options: the cell's own options (:attr:`rnnlab.cells.Cell.options`): ``nonlinearity``
+            (RNN, IndRNN), ``reset_after`` (GRU), ``peepholes`` and ``proj_size`` (LSTM).
 
     After :meth:`forward` and :meth:`backward`, ``grads`` holds ``dL/dθ`` under the
     ``state_dict`` keys, and ``grad_h0`` (and ``grad_c0`` for the LSTM) the initial-state
@@ -131,11 +138,11 @@ class RecurrentStack:
     fold_hidden_bias: bool = True
 
     def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1,
-                 bidirectional: bool = False, *, nonlinearity: str = "tanh",
-                 dtype: type | np.dtype = np.float32, seed: int | None = None,
-                 forget_bias: float = 1.0, chrono: int | None = None) -> None:
+                 bidirectional: bool = False, *, dtype: type | np.dtype = np.float32,
+                 seed: int | None = None, forget_bias: float = 1.0, chrono: int | None = None,
+                 **options) -> None:
         self.spec = RecurrentSpec(self.cell, input_size, hidden_size, num_layers, bidirectional,
-                                  nonlinearity)
+                                  **options)
         self.dtype = np.dtype(dtype)
         if self.dtype not in (np.float32, np.float64):
             raise ValueError(f"dtype must be numpy.float32 or numpy.float64, got {self.dtype}")
@@ -178,7 +185,7 @@ class RecurrentStack:
 
     def __repr__(self) -> str:
         s = self.spec
-        extra = f", nonlinearity={s.nonlinearity!r}" if s.cell == "rnn" else ""
+        extra = "".join(f", {name}={value!r}" for name, value in s.options.items())
         return (f"{type(self).__name__}({s.input_size}, {s.hidden_size}, num_layers="
                 f"{s.num_layers}, bidirectional={s.bidirectional}{extra}, dtype={self.dtype})")
 
@@ -213,7 +220,7 @@ class RecurrentStack:
 
         inputs = with_ones_column(x.transpose(1, 0, 2))
         caches: list[_LayerCache] = []
-        finals = [np.empty(spec.state_shape(batch), dtype=self.dtype) for _ in state0]
+        finals = [np.empty(shape, dtype=self.dtype) for shape in spec.state_shapes(batch)]
         for layer in range(spec.num_layers):
             outputs, scans = [], []
             for direction in range(spec.num_directions):
@@ -236,9 +243,9 @@ class RecurrentStack:
         self._cache = caches
         self._batch_time = (batch, steps)
         y = np.empty((batch, steps, spec.output_size), dtype=self.dtype)
+        width = spec.state_size
         for direction, output in enumerate(outputs):
-            y[:, :, direction * spec.hidden_size:(direction + 1) * spec.hidden_size] = \
-                output.transpose(1, 0, 2)
+            y[:, :, direction * width:(direction + 1) * width] = output.transpose(1, 0, 2)
         return (y, tuple(finals)) if spec.has_cell_state else (y, finals[0])
 
     # ------------------------------------------------------------------ backward
@@ -261,19 +268,19 @@ class RecurrentStack:
         batch, steps = self._batch_time
         dy = self._as_array(dy, "dy")
         check_output_gradient(dy.shape, (batch, steps, spec.output_size), "dy")
-        state_shape = spec.state_shape(batch)
+        shapes = spec.state_shapes(batch)
         dfinal = [self._as_array(dh_n, "dh_n") if dh_n is not None
-                  else np.zeros(state_shape, self.dtype)]
+                  else np.zeros(shapes[0], self.dtype)]
         if spec.has_cell_state:
             dfinal.append(self._as_array(dc_n, "dc_n") if dc_n is not None
-                          else np.zeros(state_shape, self.dtype))
+                          else np.zeros(shapes[1], self.dtype))
         elif dc_n is not None:
             raise ValueError(f"dc_n applies to the LSTM only, not to {type(self).__name__}")
-        for name, d in zip(("dh_n", "dc_n"), dfinal, strict=False):
-            check_output_gradient(d.shape, state_shape, name)
-        dstate0 = [np.empty(state_shape, self.dtype) for _ in dfinal]
+        for name, d, shape in zip(("dh_n", "dc_n"), dfinal, shapes, strict=False):
+            check_output_gradient(d.shape, shape, name)
+        dstate0 = [np.empty(shape, self.dtype) for shape in shapes]
 
-        hidden = spec.hidden_size
+        hidden = spec.state_size
         d_outputs = dy.transpose(1, 0, 2)  # (T, B, D*H), a view: the scans copy what they need
         for layer in reversed(range(spec.num_layers)):
             cache = self._cache[layer]
@@ -353,16 +360,20 @@ class RecurrentStack:
         scan's gate-major ``dxproj`` ``(G, T, B, H)`` and the scan's time-major ``inputs``
         ``(T, B, I+1)`` (ones last), both in the scan's time order.
 
-        ``[dW_ih | db_ih] = Σ_rows dxprojᵀ [x | 1]`` is one product;
-        ``dx = Σ_k dxproj[k] W_ih[k]``."""
+        ``[dW_ih | db_ih] = Σ_rows dxprojᵀ [x | 1]`` and ``dx = Σ_k dxproj[k] W_ih[k]``, one
+        product per gate block: NumPy's stacked ``matmul`` over the gate axis ran 2–5× slower
+        than the same products one block at a time."""
         gates, hidden = self.spec.gates, self.spec.hidden_size
         steps, batch, features = inputs.shape
         flat_inputs = inputs.reshape(steps * batch, features)  # copies reversed-time inputs
         flat = dxproj.reshape(gates, steps * batch, hidden)
-        weight_and_bias = np.matmul(flat.transpose(0, 2, 1), flat_inputs).reshape(
-            gates * hidden, features)
+        weight_and_bias = np.empty((gates * hidden, features), dtype=flat.dtype)
         w_ih = self.params[f"weight_ih_{suffix}"].reshape(gates, hidden, -1)
-        dx = np.matmul(flat, w_ih).sum(axis=0)
+        dx = flat[0] @ w_ih[0]
+        for k in range(gates):
+            np.matmul(flat[k].T, flat_inputs, out=weight_and_bias[k * hidden:(k + 1) * hidden])
+            if k:
+                dx += flat[k] @ w_ih[k]
         return (np.ascontiguousarray(weight_and_bias[:, :-1]), weight_and_bias[:, -1].copy(),
                 dx.reshape(steps, batch, -1))
 
@@ -379,14 +390,14 @@ class RecurrentStack:
 
     def _initial_states(self, h0, batch: int) -> list[np.ndarray]:
         spec = self.spec
-        shape = spec.state_shape(batch)
-        names = ("h0", "c0") if spec.has_cell_state else ("h0",)
+        shapes = spec.state_shapes(batch)
+        names = spec.state_names()
         if h0 is None:
-            return [np.zeros(shape, self.dtype) for _ in names]
+            return [np.zeros(shape, self.dtype) for shape in shapes]
         if spec.has_cell_state:
             if not (isinstance(h0, tuple | list) and len(h0) == 2):
-                raise ValueError("the initial state of an LSTM is the pair (h0, c0), each of "
-                                 f"shape {shape}")
+                raise ValueError(f"the initial state of an LSTM is the pair (h0, c0), of shapes "
+                                 f"{shapes[0]} and {shapes[1]}")
             given = list(h0)
         else:
             given = [h0]

@@ -11,7 +11,11 @@ Backward, given ``dh_t``::
 
 The product ``W_hh`` is applied once per step, so ``dh`` is multiplied by ``W_hhᵀ diag(φ')``
 over and over on its way back: the vanishing (or exploding) gradient that gates were invented to
-fix. The scans receive ``xproj = W_ih x + b_ih + b_hh`` for all steps, as ``(1, T, B, H)``.
+fix.
+
+The module holds the textbook step (:func:`rnn_step_forward`, :func:`rnn_step_backward`), then
+the fast scan the engine runs, tested against a loop over the step. The scans receive
+``xproj = W_ih x + b_ih + b_hh`` for all steps, as ``(1, T, B, H)``.
 """
 
 from __future__ import annotations
@@ -19,8 +23,30 @@ from __future__ import annotations
 import numpy as np
 
 from rnnlab.reference.recurrent import RecurrentStack, ScanCache, fresh_buffer
+from rnnlab.reference.stepping import StepCell
 
 
+# ---------------------------------------------------------------------- the textbook step
+def rnn_step_forward(x, state, p, nonlinearity="tanh"):
+    """One step: ``x`` ``(B, I)``, ``state = (h_prev,)`` ``(B, H)``, ``p`` the parameters
+    ``weight_ih`` ``(H, I)``, ``weight_hh`` ``(H, H)``, ``bias_ih``, ``bias_hh``."""
+    (h_prev,) = state
+    a = x @ p["weight_ih"].T + p["bias_ih"] + h_prev @ p["weight_hh"].T + p["bias_hh"]
+    h = np.tanh(a) if nonlinearity == "tanh" else np.maximum(a, 0.0)
+    return (h,), {"x": x, "h_prev": h_prev, "h": h}
+
+
+def rnn_step_backward(dstate, cache, p, nonlinearity="tanh"):
+    """``dstate = (dh,)`` → ``dx``, ``(dh_prev,)`` and this step's parameter gradients."""
+    (dh,) = dstate
+    x, h_prev, h = cache["x"], cache["h_prev"], cache["h"]
+    da = dh * (1.0 - h * h) if nonlinearity == "tanh" else dh * (h > 0)
+    grads = {"weight_ih": da.T @ x, "weight_hh": da.T @ h_prev,
+             "bias_ih": da.sum(axis=0), "bias_hh": da.sum(axis=0)}
+    return da @ p["weight_ih"], (da @ p["weight_hh"],), grads
+
+
+# ---------------------------------------------------------------------- the fast scan
 def rnn_forward_scan(xproj: np.ndarray, w_hh: np.ndarray, b_hh: np.ndarray,
                      state0: tuple[np.ndarray, ...], mask: np.ndarray | None,
                      nonlinearity: str = "tanh",
@@ -100,3 +126,7 @@ class RNN(RecurrentStack):
     cell = "rnn"
     _forward_scan = staticmethod(rnn_forward_scan)
     _backward_scan = staticmethod(rnn_backward_scan)
+
+    def step_cell(self) -> StepCell:
+        return StepCell(rnn_step_forward, rnn_step_backward,
+                        options={"nonlinearity": self.spec.nonlinearity})

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any
 
+from rnnlab import cells
 from rnnlab.study.cost import (
     DTYPE_BYTES,
     activation_floats,
@@ -41,7 +42,9 @@ from rnnlab.study.statistics import (
     paired_test,
 )
 
-CELL_ORDER = ("rnn", "gru", "lstm")
+# The textbook three first, then every other registered cell and variant (rnnlab.cells).
+CELL_ORDER = ("rnn", "gru", "lstm",
+              *(c for c in cells.names() if c not in ("rnn", "gru", "lstm")))
 
 
 def solves(low: float, high: float, seeds: int, threshold: float) -> bool | None:

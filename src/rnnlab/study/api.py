@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from rnnlab import cells
 from rnnlab.study.analysis import Analysis, analyse
 from rnnlab.study.claims import Claim, evaluate_claims
 from rnnlab.study.config import StudyConfig, TaskSpec, check_output_dir, validate
@@ -174,8 +175,8 @@ def _order_for_speed(runs: list[RunConfig]) -> list[RunConfig]:
     # Longest runs first (length × gates as the cost guess; the budget is the same for every
     # run of a study): the pool then ends with short runs and no worker idles while one long
     # run finishes alone.
-    gates = {"rnn": 1, "gru": 3, "lstm": 4}
-    return sorted(runs, key=lambda r: -((r.length or 50) * (1 + gates[r.cell])))
+    return sorted(runs, key=lambda r: -((r.length or 50) * (1 + (cells.cell(r.cell).num_gates
+                                                                 or 1))))
 
 
 def run_study(config: StudyConfig, out: str | os.PathLike, *, workers: int | None = None,

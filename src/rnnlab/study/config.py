@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from rnnlab.cells import names as registered_cells
 from rnnlab.study.errors import StudyError
 
 CELLS = ("rnn", "lstm", "gru")
@@ -229,7 +230,7 @@ def validate(config: StudyConfig) -> StudyConfig:
     if not config.cells:
         raise StudyError("no cells to compare; give at least one of rnn, lstm, gru")
     for cell in config.cells:
-        _choice("cell", cell, CELLS)
+        _choice("cell", cell, tuple(registered_cells()))
     if len(set(config.cells)) != len(config.cells):
         raise StudyError(f"cells repeat: {', '.join(config.cells)}")
     if not config.tasks:

@@ -7,35 +7,46 @@ torch's CPU build the LSTM reaches oneDNN's fused kernel while the GRU and the R
 generic loop — so the report prints it with the engine and kernel named (:func:`kernel_name`),
 and no verdict reads it.
 
-Per layer ``k`` of a one-direction stack, with ``g`` weight blocks, ``e`` elementwise products
-per hidden unit, input width ``I_k`` (``I_0`` = the input size, deeper layers ``H``)::
+Per layer ``k`` of a one-direction stack, with input width ``I_k`` (``I_0`` = the input size,
+deeper layers ``H``)::
 
-    multiply–adds per step     M_k = g·H·(I_k + H) + e·H          (W_ih x_t, W_hh h_{t−1}, gates)
+    multiply–adds per step     M_k = W(I_k, H) + e·H           (weights, then gate products)
     floats kept for backward   A_k = I_k + s·H   per sequence and step
 
-and a dense head ``H → O`` (``H·O`` multiply–adds once per sequence, or once per step for a
-per-step task). A sequence of ``T`` steps costs ``T·Σ_k M_k + head`` multiply–adds forward; a
-training step costs :data:`TRAINING_FACTOR` times that per sequence (backward does one product
-for the inputs' gradient and one for the weights' for every product of the forward pass).
-The activation memory of a training step with batch ``B`` is ``B·T·Σ_k A_k`` floats of the
-study's dtype: what back-propagation through time must keep, as rnnlab's reference engine
-keeps it. Weights, gradients and optimiser state come on top (``P`` floats each).
+``W(I, H)`` is every product of an input or a state with a weight in one step — the registry's
+:func:`rnnlab.cells.macs_per_step`, the one place each cell's weight count is written (RNN
+``H·(I + H)``, GRU ``3H·(I + H)``, LSTM ``4H·(I + H)``, IndRNN ``H·(I + 1)``, minGRU ``2H·I``,
+minLSTM ``3H·I``). ``e`` and ``s`` are one row per cell in :data:`CELL_COSTS` below. A dense
+head ``H → O`` adds ``H·O`` multiply–adds once per sequence (or once per step for a per-step
+task). A sequence of ``T`` steps costs ``T·Σ_k M_k + head`` multiply–adds forward; a training
+step costs :data:`TRAINING_FACTOR` times that per sequence (backward does one product for the
+inputs' gradient and one for the weights' for every product of the forward pass). The
+activation memory of a training step with batch ``B`` is ``B·T·Σ_k A_k`` floats of the study's
+dtype: what back-propagation through time must keep, as rnnlab's reference engine keeps it.
+Weights, gradients and optimiser state come on top (``P`` floats each).
 
-The per-cell numbers are one row each in :data:`CELL_COSTS`:
+=======  ===  ===  ================================================================
+cell     e    s    why
+=======  ===  ===  ================================================================
+rnn      0    1    ``h = tanh(W_ih x + W_hh h + b)``; keeps ``h`` (tanh' = 1 − h²)
+gru      3    5    ``r ⊙ (W_hn h + b_hn)``, ``(1 − z) ⊙ n``, ``z ⊙ h``; keeps r, z, n,
+                   ``W_hn h + b_hn`` and ``h``
+lstm     3    7    ``f ⊙ c``, ``i ⊙ g``, ``o ⊙ tanh c``; keeps i, f, g, o, c, tanh c, h
+indrnn   0    1    ``u ⊙ h`` is a weight (counted in ``W``); keeps ``h``
+minlstm  2    4    ``f' ⊙ h``, ``i' ⊙ h̃`` (f', i' normalised); keeps f, i, h̃, h
+mingru   2    3    ``(1 − z) ⊙ h``, ``z ⊙ h̃``; keeps z, h̃, h
+=======  ===  ===  ================================================================
 
-=====  ===  ===  ===  ===================================================================
-cell   g    e    s    why
-=====  ===  ===  ===  ===================================================================
-rnn    1    0    1    ``h = tanh(W_ih x + W_hh h + b)``; keeps ``h`` (tanh' = 1 − h²)
-gru    3    3    5    ``r ⊙ (W_hn h + b_hn)``, ``(1 − z) ⊙ n``, ``z ⊙ h``; keeps r, z, n,
-                      ``W_hn h + b_hn`` and ``h``
-lstm   4    3    7    ``f ⊙ c``, ``i ⊙ g``, ``o ⊙ tanh c``; keeps i, f, g, o, c, tanh c, h
-=====  ===  ===  ===  ===================================================================
+A variant (``lstm-chrono``) costs what its cell costs: only its initialisation differs. A cell
+is *gated* when its registration has gates (the LSTM, GRU, minLSTM and minGRU; not the RNN or
+IndRNN); claims about "the gated cells" read this.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from rnnlab import cells as registry
 
 #: Multiply–adds of a training step per sequence, relative to the forward pass.
 TRAINING_FACTOR = 3
@@ -48,23 +59,37 @@ class CellCost:
     """One cell's row of the cost formulas (see the module docstring).
 
     Attributes:
-        blocks: ``g``, weight blocks stacked in ``W_ih`` and ``W_hh``.
         products: ``e``, elementwise products per hidden unit and step.
         stored: ``s``, floats per hidden unit and step kept for the backward pass.
-        gated: whether the cell has gates (claims about "the gated cells" read this).
     """
 
-    blocks: int
     products: int
     stored: int
-    gated: bool
 
 
 CELL_COSTS = {
-    "rnn": CellCost(blocks=1, products=0, stored=1, gated=False),
-    "gru": CellCost(blocks=3, products=3, stored=5, gated=True),
-    "lstm": CellCost(blocks=4, products=3, stored=7, gated=True),
+    "rnn": CellCost(products=0, stored=1),
+    "gru": CellCost(products=3, stored=5),
+    "lstm": CellCost(products=3, stored=7),
+    "indrnn": CellCost(products=0, stored=1),
+    "minlstm": CellCost(products=2, stored=4),
+    "mingru": CellCost(products=2, stored=3),
 }
+
+
+def _row(cell: str) -> CellCost:
+    """The cost row of ``cell`` (a variant reads its cell's row)."""
+    return CELL_COSTS[registry.cell(cell).name]
+
+
+def is_gated(cell: str) -> bool:
+    """Whether ``cell`` (or the cell of a variant) has gates.
+
+    Example:
+        >>> is_gated("lstm-chrono"), is_gated("mingru"), is_gated("indrnn")
+        (True, True, False)
+    """
+    return bool(registry.cell(cell).gates)
 
 
 def gated_cells(cells) -> list[str]:
@@ -74,7 +99,7 @@ def gated_cells(cells) -> list[str]:
         >>> gated_cells(["rnn", "lstm", "gru"])
         ['lstm', 'gru']
     """
-    return [cell for cell in cells if CELL_COSTS[cell].gated]
+    return [cell for cell in cells if is_gated(cell)]
 
 
 def macs_per_step(cell: str, input_size: int, hidden_size: int, num_layers: int = 1) -> int:
@@ -84,11 +109,11 @@ def macs_per_step(cell: str, input_size: int, hidden_size: int, num_layers: int 
         >>> macs_per_step("lstm", 2, 16)   # 4·16·(2 + 16) + 3·16
         1200
     """
-    row = CELL_COSTS[cell]
+    name, row = registry.cell(cell).name, _row(cell)
     total = 0
     for layer in range(num_layers):
         width = input_size if layer == 0 else hidden_size
-        total += row.blocks * hidden_size * (width + hidden_size) + row.products * hidden_size
+        total += registry.macs_per_step(name, width, hidden_size) + row.products * hidden_size
     return total
 
 
@@ -112,7 +137,7 @@ def activation_floats(cell: str, input_size: int, hidden_size: int, steps: int,
         >>> activation_floats("rnn", 2, 34, steps=40, batch_size=32)   # 32·40·(2 + 34)
         46080
     """
-    row = CELL_COSTS[cell]
+    row = _row(cell)
     per_step = sum((input_size if layer == 0 else hidden_size) + row.stored * hidden_size
                    for layer in range(num_layers))
     return batch_size * steps * per_step
@@ -130,6 +155,9 @@ def kernel_name(engine: str, cell: str, dtype: str = "float32", device: str = "c
     """
     if engine == "reference":
         return "NumPy (rnnlab reference scan)"
+    cell = registry.cell(cell).name
+    if cell not in ("rnn", "lstm", "gru"):   # cells torch.nn does not have
+        return "torch operations (rnnlab's torch form)"
     if device.startswith("cuda"):
         return "cuDNN"
     import torch

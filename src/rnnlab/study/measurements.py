@@ -49,10 +49,9 @@ def gradient_flow(model: Any, X: np.ndarray, y: np.ndarray, task: str,
     import torch
 
     from rnnlab import layers as L
-    from rnnlab import torch as fast
+    from rnnlab.torch import module_for
 
     X, y = X[:max_batch], y[:max_batch]
-    cells = {"rnn": fast.RNN, "lstm": fast.LSTM, "gru": fast.GRU}
     _, recurrent, rweights = _layer_weights(model, L.Recurrent)
     _, _, dense = _layer_weights(model, L.Dense)
     inputs = torch.as_tensor(np.asarray(X))
@@ -61,9 +60,7 @@ def gradient_flow(model: Any, X: np.ndarray, y: np.ndarray, task: str,
         inputs = torch.nn.functional.embedding(inputs.long(),
                                                torch.as_tensor(embedding["weight"]).double())
     inputs = inputs.double()
-    extra = {"nonlinearity": recurrent.nonlinearity} if recurrent.cell == "rnn" else {}
-    stack = cells[recurrent.cell](inputs.shape[-1], recurrent.hidden_size, recurrent.num_layers,
-                                  recurrent.bidirectional, dtype="float64", **extra)
+    stack = module_for(recurrent.spec(inputs.shape[-1]), dtype="float64")
     if recurrent.bidirectional:
         raise ValueError("gradient flow is measured for one-direction stacks only")
     stack.load_state_dict({k: torch.as_tensor(v).double() for k, v in rweights.items()})

@@ -32,11 +32,12 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from rnnlab import cells
 from rnnlab.study.analysis import Analysis, Group
 from rnnlab.study.claims import better, equivalent, group_fact, pair_fact, solved
 from rnnlab.study.statistics import ALPHA, EQUIVALENCE_MARGIN, number
 
-NAMES = {"rnn": "vanilla RNN", "lstm": "LSTM", "gru": "GRU"}
+NAMES = {**cells.display_names(), "rnn": "vanilla RNN"}
 #: Intrinsic costs within this fraction of the cheapest candidate's count as equal.
 COST_TIE = 0.10
 #: Seeds needed for a "high" confidence.

@@ -130,11 +130,13 @@ def execute(run_fields: dict[str, Any],
     val_baseline = forecast.baseline["val"] if forecast is not None else baseline
     input_size, output_size = sizes_of(dataset)
     text = dataset.is_text
+    (X, y), (X_val, y_val), (X_test, y_test) = dataset.train, dataset.val, dataset.test
+    # Chrono variants take the longest dependency a sequence can hold: its number of steps.
     model = rnnlab.build(run.cell, input_size=EMBEDDING_DIM if text else input_size,
                          hidden_size=run.hidden_size, output_size=output_size,
                          task=dataset.task, num_layers=run.num_layers,
-                         vocab_size=input_size if text else None, seed=run.seed)
-    (X, y), (X_val, y_val), (X_test, y_test) = dataset.train, dataset.val, dataset.test
+                         vocab_size=input_size if text else None, seed=run.seed,
+                         max_dependency=max(max(map(len, X)), 3))
     # Sizes seen by the recurrent layer (the embedding width for text), for parameter claims.
     extra: dict[str, Any] = {"input_size": EMBEDDING_DIM if text else input_size,
                              "output_size": output_size, "steps_per_sequence": _mean_steps(X),

@@ -1,8 +1,9 @@
-"""The fast engine: RNN, LSTM and GRU on ``torch.nn`` (oneDNN/ATen on CPU, cuDNN on GPU).
+"""The fast engine's ``torch.nn`` cells: RNN, LSTM and GRU (oneDNN/ATen on CPU, cuDNN on GPU).
 
 Each class *is* the matching ``torch.nn`` module with ``batch_first=True`` — parameter names,
 shapes and gate order are PyTorch's own — with three additions that make it interchangeable with
-the reference engine:
+the reference engine (the cells and options ``torch.nn`` lacks are in :mod:`rnnlab.torch.scan`
+and the modules beside it, with the same additions):
 
 * the constructor of :mod:`rnnlab.reference` (``seed``, ``forget_bias``, ``chrono``) and the same
   initialisation, drawn from :mod:`rnnlab.initializers`, so one seed gives identical weights in
@@ -143,29 +144,35 @@ class RNN(_RecurrentMixin, nn.RNN):
 
 
 class GRU(_RecurrentMixin, nn.GRU):
-    """``torch.nn.GRU(batch_first=True)`` with rnnlab's initialisation and ``lengths``."""
+    """``torch.nn.GRU(batch_first=True)`` with rnnlab's initialisation (or ``chrono``) and
+    ``lengths``. (The reset-before GRU is not a ``torch.nn.GRU``: see
+    :func:`rnnlab.torch.factory.gru_module`.)"""
 
     cell = "gru"
 
     def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1,
                  bidirectional: bool = False, *, dtype=torch.float32, seed: int | None = None,
-                 device=None) -> None:
+                 chrono: int | None = None, device=None) -> None:
         spec = RecurrentSpec("gru", input_size, hidden_size, num_layers, bidirectional)
         super().__init__(input_size, hidden_size, num_layers, batch_first=True,
                          bidirectional=bidirectional, dtype=as_torch_dtype(dtype), device=device)
-        self._setup(spec, seed, 1.0, None)
+        self._setup(spec, seed, 1.0, chrono)
 
 
 class LSTM(_RecurrentMixin, nn.LSTM):
     """``torch.nn.LSTM(batch_first=True)`` with rnnlab's initialisation (forget-gate bias 1, or
-    ``chrono``) and ``lengths``."""
+    ``chrono``) and ``lengths``; ``proj_size`` is torch's own. (The peephole LSTM is not a
+    ``torch.nn.LSTM``: see :func:`rnnlab.torch.factory.lstm_module`.)"""
 
     cell = "lstm"
 
     def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1,
-                 bidirectional: bool = False, *, dtype=torch.float32, seed: int | None = None,
-                 forget_bias: float = 1.0, chrono: int | None = None, device=None) -> None:
-        spec = RecurrentSpec("lstm", input_size, hidden_size, num_layers, bidirectional)
+                 bidirectional: bool = False, *, proj_size: int = 0, dtype=torch.float32,
+                 seed: int | None = None, forget_bias: float = 1.0, chrono: int | None = None,
+                 device=None) -> None:
+        spec = RecurrentSpec("lstm", input_size, hidden_size, num_layers, bidirectional,
+                             proj_size=proj_size)
         super().__init__(input_size, hidden_size, num_layers, batch_first=True,
-                         bidirectional=bidirectional, dtype=as_torch_dtype(dtype), device=device)
+                         bidirectional=bidirectional, proj_size=proj_size,
+                         dtype=as_torch_dtype(dtype), device=device)
         self._setup(spec, seed, forget_bias, chrono)

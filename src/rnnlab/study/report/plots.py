@@ -21,10 +21,13 @@ from typing import Any
 
 import numpy as np
 
+from rnnlab import cells
 from rnnlab.study.analysis import Analysis
 
-COLOURS = {"rnn": "#d62728", "lstm": "#1f77b4", "gru": "#2ca02c"}
-NAMES = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}
+COLOURS = {"rnn": "#d62728", "lstm": "#1f77b4", "gru": "#2ca02c", **dict(zip(
+    [c for c in cells.names() if c not in ("rnn", "lstm", "gru")],
+    ("#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"), strict=False))}
+NAMES = cells.display_names()
 
 
 def _colour(cell: str) -> str:

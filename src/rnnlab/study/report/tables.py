@@ -9,6 +9,7 @@ import math
 import statistics as pystats
 from typing import Any
 
+from rnnlab import cells
 from rnnlab.study.analysis import Analysis
 from rnnlab.study.config import budget_text
 from rnnlab.study.cost import TRAINING_FACTOR
@@ -25,7 +26,7 @@ from rnnlab.study.statistics import (
 from rnnlab.study.tuning import learning_rate_grid, trial_seeds
 
 Table = tuple[str, list[str], list[list[str]]]
-NAMES = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}
+NAMES = cells.display_names()
 
 
 def _name(cell: str) -> str:
