@@ -42,7 +42,7 @@ def test_compare_on_a_sales_table_reports_backtest_skill(tmp_path) -> None:
     path = tmp_path / "sales.csv"
     make_sales(stores=2, days=160, seed=6).to_csv(path, index=False)
     config = build_config(data=path, data_task="forecast", cells="gru", seeds=1, epochs=1,
-                          params=PARAMS, hidden_size=8)
+                          params=PARAMS, hidden_size=8, tune="none")
     result = run_study(config, tmp_path / "out", workers=1, progress=False, report=False)
     assert result.failed == 0 and result.ran == 1
     with open_store(tmp_path / "out") as store:

@@ -32,6 +32,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from rnnlab import cells
 from rnnlab.study.analysis import Analysis, Comparison, Group, solves
 from rnnlab.study.cost import gated_cells
 from rnnlab.study.matching import num_parameters
@@ -56,7 +57,7 @@ FAST_RATIO = 0.9
 #: last step back to the first) than every gated cell's.
 GRADIENT_DECADES = 1.0
 
-NAMES = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}
+NAMES = {**cells.display_names(), "rnn": "RNN"}
 
 
 @dataclass

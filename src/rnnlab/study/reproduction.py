@@ -46,6 +46,7 @@ from typing import Any
 
 import numpy as np
 
+from rnnlab import cells
 from rnnlab.study.metrics import score_bounds, skill_bounds
 from rnnlab.study.published import PUBLISHED, Figure, Published
 from rnnlab.study.statistics import Stat, paired_test
@@ -62,7 +63,7 @@ FACTOR = 2.0
 SUCCESS_GAP = 0.5
 #: Parameter counts further apart than this ratio are called a difference of scale.
 SCALE_RATIO = 2.0
-CELL_NAMES = {"rnn": "vanilla RNN", "lstm": "LSTM", "gru": "GRU"}
+CELL_NAMES = {**cells.display_names(), "rnn": "vanilla RNN"}
 
 
 @dataclass
