@@ -16,10 +16,9 @@ Backward, from ``g = dL/dh'`` (the carried gradient plus this step's output grad
     dq = dn̂ ⊙ r                         = dL/d(W_hn h + b_hn)
     dL/dh = g ⊙ z + W_hhᵀ [dr̂; dẑ; dq]
 
-Layout (see :mod:`rnnlab.torch.cpu_kernels`): sequences are ``(features, T, B)``; the scans
-overwrite ``x̂`` with ``r, z, n`` (the forward cache), keep ``q`` and ``h_{t−1}`` in
-``(H, T, B)`` arrays, and return ``dL/dx̂`` ``(3H, T, B)`` and ``dq`` ``(H, T, B)``: the
-gradient of the recurrent pre-activation is ``[dr̂; dẑ; dq]``, so ``dW_hh`` is two products.
+Layout (see :mod:`rnnlab.torch.cpu_kernels.kernel`): the scans overwrite ``x̂`` ``(3, T, B, H)``
+with ``r, z, n`` (the forward cache), keep ``q`` and ``h_{t−1}`` in ``(T, B, H)`` arrays, and
+return ``dL/dx̂`` and ``dq``: the recurrent pre-activation's gradient is ``[dr̂; dẑ; dq]``.
 """
 
 from __future__ import annotations
@@ -28,125 +27,91 @@ import numba
 import numpy as np
 
 from rnnlab.torch.cpu_kernels.jit import JIT, sigmoid, tanh
-from rnnlab.torch.cpu_kernels.kernel import CellKernel, all_valid
+from rnnlab.torch.cpu_kernels.kernel import CellKernel, all_valid, flat, recurrent_products
 
 
 @numba.njit(**JIT)
-def gru_forward_scan(xp, w_hh, b_hn, h, lengths, reverse, y, hprev, q):
-    """One direction. ``xp`` ``(3H, T, B)`` in: x̂, out: r, z, n. ``h`` ``(H, B)`` in: h0,
-    out: h_n. Writes ``y``, ``hprev`` and ``q`` ``(H, T, B)``."""
-    hidden = h.shape[0]
-    steps, batch = xp.shape[1], xp.shape[2]
+def gru_forward_scan(xp, w_t, b_hn, h, lengths, reverse, y, hprev, q):
+    """One direction. ``xp`` ``(3, T, B, H)`` in: x̂, out: r, z, n. ``w_t[g]`` is ``W_hgᵀ``
+    ``(H, H)``. ``h`` ``(B, H)`` in: h0, out: h_n. Writes ``y``, ``hprev``, ``q``
+    ``(T, B, H)``."""
+    steps, batch, hidden = xp.shape[1], xp.shape[2], xp.shape[3]
     zero = xp.dtype.type(0.0)
-    recurrent = np.empty((3 * hidden, batch), dtype=xp.dtype)
+    recurrent = np.empty((3, batch, hidden), dtype=xp.dtype)
+    bias = np.empty((batch, hidden), dtype=xp.dtype)
+    for b in range(batch):
+        bias[b] = b_hn      # b_hn on every row once, so that the step's loops stay flat
+    rr, rz, rn, bias_f, h_f = (flat(recurrent[0]), flat(recurrent[1]), flat(recurrent[2]),
+                               flat(bias), flat(h))
     for s in range(steps):
         t = steps - 1 - s if reverse else s
-        np.dot(w_hh, h, recurrent)
-        for j in range(2 * hidden):                                     # r, z
-            a = recurrent[j]
-            gate = xp[j, t]
-            for b in range(batch):
-                gate[b] = sigmoid(gate[b] + a[b])
-        for j in range(hidden):                                         # q, n
-            a = recurrent[2 * hidden + j]
-            bias = b_hn[j]
-            r = xp[j, t]
-            n = xp[2 * hidden + j, t]
-            qj = q[j, t]
-            for b in range(batch):
-                v = a[b] + bias
-                qj[b] = v
-                n[b] = tanh(n[b] + r[b] * v)
-        for j in range(hidden):                                         # h'
-            z = xp[hidden + j, t]
-            n = xp[2 * hidden + j, t]
-            hj = h[j]
-            previous = hprev[j, t]
-            out = y[j, t]
-            for b in range(batch):
-                old = hj[b]
-                previous[b] = old
-                new = n[b] + z[b] * (old - n[b])
-                hj[b] = new
-                out[b] = new
+        recurrent_products(h, w_t, recurrent)
+        r, z, n = flat(xp[0, t]), flat(xp[1, t]), flat(xp[2, t])
+        for i in range(r.shape[0]):
+            r[i] = sigmoid(r[i] + rr[i])
+        for i in range(z.shape[0]):
+            z[i] = sigmoid(z[i] + rz[i])
+        q_t = flat(q[t])
+        for i in range(n.shape[0]):
+            v = rn[i] + bias_f[i]
+            q_t[i] = v
+            n[i] = tanh(n[i] + r[i] * v)
+        previous, out = flat(hprev[t]), flat(y[t])
+        for i in range(h_f.shape[0]):
+            old = h_f[i]
+            previous[i] = old
+            new = n[i] + z[i] * (old - n[i])
+            h_f[i] = new
+            out[i] = new
         if not all_valid(lengths, t):                                   # padding: keep h
-            for j in range(hidden):
-                for b in range(batch):
-                    if t >= lengths[b]:
-                        h[j, b] = hprev[j, t, b]
-                        y[j, t, b] = zero
+            for b in range(batch):
+                if t >= lengths[b]:
+                    h[b] = hprev[t, b]
+                    y[t, b] = zero
 
 
 @numba.njit(**JIT)
-def gru_backward_scan(gates, hprev, q, w_hh_t, lengths, reverse, dy, dh, dxp, dq):
-    """Backward of :func:`gru_forward_scan`. ``dh`` ``(H, B)`` in: dL/dh_n, out: dL/dh0.
-    Writes ``dxp`` ``(3H, T, B)`` and ``dq`` ``(H, T, B)``; ``w_hh_t`` is ``W_hhᵀ``."""
-    hidden = dh.shape[0]
-    steps, batch = gates.shape[1], gates.shape[2]
+def gru_backward_scan(gates, hprev, q, w, lengths, reverse, dy, dh, dxp, dq):
+    """Backward of :func:`gru_forward_scan`. ``w[g]`` is ``W_hg`` ``(H, H)``. ``dh`` ``(B, H)``
+    in: dL/dh_n, out: dL/dh0. Writes ``dxp`` ``(3, T, B, H)`` and ``dq`` ``(T, B, H)``."""
+    steps, batch, hidden = gates.shape[1], gates.shape[2], gates.shape[3]
     one, zero = gates.dtype.type(1.0), gates.dtype.type(0.0)
-    g = np.empty((hidden, batch), dtype=gates.dtype)
-    d_pre = np.empty((3 * hidden, batch), dtype=gates.dtype)  # [dr̂; dẑ; dq] of this step
-    d_h = np.empty((hidden, batch), dtype=gates.dtype)
+    g = np.empty((batch, hidden), dtype=gates.dtype)
+    product = np.empty((batch, hidden), dtype=gates.dtype)
+    g_f, dh_f, product_f = flat(g), flat(dh), flat(product)
     for s in range(steps):
         t = s if reverse else steps - 1 - s
         full = all_valid(lengths, t)
-        for j in range(hidden):
-            carried = dh[j]
-            out = dy[j, t]
-            gj = g[j]
-            for b in range(batch):
-                gj[b] = carried[b] + out[b]
+        dy_t = flat(dy[t])
+        for i in range(g_f.shape[0]):
+            g_f[i] = dh_f[i] + dy_t[i]
         if not full:                        # padding: no gradient enters, dh passes through
-            for j in range(hidden):
-                for b in range(batch):
-                    if t >= lengths[b]:
-                        g[j, b] = zero
-        for j in range(hidden):
-            gj = g[j]
-            z = gates[hidden + j, t]
-            n = gates[2 * hidden + j, t]
-            dn = dxp[2 * hidden + j, t]
             for b in range(batch):
-                dn[b] = gj[b] * (one - z[b]) * (one - n[b] * n[b])
-        for j in range(hidden):
-            gj = g[j]
-            z = gates[hidden + j, t]
-            n = gates[2 * hidden + j, t]
-            previous = hprev[j, t]
-            dz = d_pre[hidden + j]
-            for b in range(batch):
-                dz[b] = gj[b] * (previous[b] - n[b]) * z[b] * (one - z[b])
-        for j in range(hidden):
-            dn = dxp[2 * hidden + j, t]
-            r = gates[j, t]
-            qj = q[j, t]
-            dr = d_pre[j]
-            dqs = d_pre[2 * hidden + j]
-            for b in range(batch):
-                dr[b] = dn[b] * qj[b] * r[b] * (one - r[b])
-                dqs[b] = dn[b] * r[b]
+                if t >= lengths[b]:
+                    g[b] = zero
+        r, z, n = flat(gates[0, t]), flat(gates[1, t]), flat(gates[2, t])
+        dr, dz, dn = flat(dxp[0, t]), flat(dxp[1, t]), flat(dxp[2, t])
+        for i in range(dn.shape[0]):
+            dn[i] = g_f[i] * (one - z[i]) * (one - n[i] * n[i])
+        previous = flat(hprev[t])
+        for i in range(dz.shape[0]):
+            dz[i] = g_f[i] * (previous[i] - n[i]) * z[i] * (one - z[i])
+        q_t, dq_t = flat(q[t]), flat(dq[t])
+        for i in range(dr.shape[0]):
+            dr[i] = dn[i] * q_t[i] * r[i] * (one - r[i])
+            dq_t[i] = dn[i] * r[i]
         if full:
-            for j in range(hidden):
-                gj = g[j]
-                z = gates[hidden + j, t]
-                carried = dh[j]
-                for b in range(batch):
-                    carried[b] = gj[b] * z[b]
+            for i in range(dh_f.shape[0]):
+                dh_f[i] = g_f[i] * z[i]
         else:
-            for j in range(hidden):
-                for b in range(batch):
-                    if t < lengths[b]:
-                        dh[j, b] = g[j, b] * gates[hidden + j, t, b]
-        np.dot(w_hh_t, d_pre, d_h)
-        for j in range(hidden):
-            carried = dh[j]
-            extra = d_h[j]
             for b in range(batch):
-                carried[b] += extra[b]
-        for j in range(2 * hidden):
-            dxp[j, t] = d_pre[j]
-        for j in range(hidden):
-            dq[j, t] = d_pre[2 * hidden + j]
+                if t < lengths[b]:
+                    for j in range(hidden):
+                        dh[b, j] = g[b, j] * gates[1, t, b, j]
+        for gate, block in ((0, dxp[0, t]), (1, dxp[1, t]), (2, dq[t])):
+            np.dot(block, w[gate], product)
+            for i in range(dh_f.shape[0]):
+                dh_f[i] += product_f[i]
 
 
 def _split_bias(b_ih, b_hh, hidden: int):
@@ -157,20 +122,22 @@ def _split_bias(b_ih, b_hh, hidden: int):
 
 
 def _forward(xp, w_hh, b_hn, states0, lengths, reverse, y):
+    hidden = w_hh.shape[1]
     h = states0[0].copy()
     hprev, q = np.empty_like(y), np.empty_like(y)
-    gru_forward_scan(xp, w_hh, b_hn, h, lengths, reverse, y, hprev, q)
+    w_t = np.ascontiguousarray(w_hh.reshape(3, hidden, hidden).transpose(0, 2, 1))
+    gru_forward_scan(xp, w_t, b_hn, h, lengths, reverse, y, hprev, q)
     return (h,), hprev, (xp, hprev, q)
 
 
 def _backward(saved, w_hh, lengths, reverse, dy, dfinals):
     gates, hprev, q = saved
-    hidden = hprev.shape[0]
+    hidden = w_hh.shape[1]
     dh = dfinals[0].copy()
     dxp, dq = np.empty_like(gates), np.empty_like(hprev)
-    gru_backward_scan(gates, hprev, q, np.ascontiguousarray(w_hh.T), lengths, reverse, dy, dh,
-                      dxp, dq)
-    return dxp, ((0, dxp[:2 * hidden]), (2 * hidden, dq)), (dh,)
+    gru_backward_scan(gates, hprev, q, w_hh.reshape(3, hidden, hidden), lengths, reverse, dy,
+                      dh, dxp, dq)
+    return dxp, (dxp[0], dxp[1], dq), (dh,)
 
 
 KERNEL = CellKernel(gates=3, states=1, split_bias=_split_bias, forward=_forward,

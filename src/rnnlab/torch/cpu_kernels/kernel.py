@@ -7,11 +7,21 @@ input gradients as whole-sequence products after it, directions, layers, dropout
 layout of ``torch.nn`` — is the layer's (:mod:`rnnlab.torch.cpu_kernels.layer`), the same for
 every cell.
 
-Arrays are ``(features, T, B)`` for sequences and ``(H, B)`` for states, C-contiguous, in the
-module's dtype; ``lengths`` is ``(B,)`` int64 (``T`` everywhere when nothing is padded); a step
-``t ≥ lengths[b]`` is padding for column ``b``: its output is 0 and its state passes through
-unchanged, in both directions (``reverse=True`` walks ``t = T−1 … 0``), which is what
-``pack_padded_sequence`` means for a right-padded batch.
+Layout, and why. Sequences are time-major, ``(T, B, F)``, so that every whole-sequence
+operand is a plain ``(T·B, F)`` matrix for one BLAS product; gate pre-activations are
+gate-major, ``(G, T, B, H)``, so that one gate of one step is a contiguous ``(B, H)`` block
+and the elementwise work of a step runs as flat loops over ``B·H`` values (vectorised, with
+no ragged ends when ``H`` is not a multiple of the vector width). States are ``(B, H)``.
+Measured against two alternatives on a GRU step (ns per hidden unit and step, median of 25):
+``(B, T, F)``-style rows of ``H`` gave 5–12 at ``H`` = 16–34 where flat blocks gave 4–5, and
+features-outermost sequences ``(F, T, B)`` read each step's rows from pages ``T·B`` apart:
+8–42 against 4.5–15 at ``H`` = 128; feature-major step blocks stored ``(T, F, B)`` instead made
+the weight-gradient products batched or copied (2–5× the time of one product at 64×100).
+
+All arrays are C-contiguous in the module's dtype; ``lengths`` is ``(B,)`` int64 (``T``
+everywhere when nothing is padded); a step ``t ≥ lengths[b]`` is padding for row ``b``: its
+output is 0 and its state passes through unchanged, in both directions (``reverse=True`` walks
+``t = T−1 … 0``), which is what ``pack_padded_sequence`` means for a right-padded batch.
 """
 
 from __future__ import annotations
@@ -27,9 +37,8 @@ from rnnlab.torch.cpu_kernels.jit import JIT
 
 #: forward(xp, w_hh, inner_bias, states0, lengths, reverse, y) -> (finals, hprev, saved)
 Forward = Callable[..., tuple[tuple[np.ndarray, ...], np.ndarray, Any]]
-#: backward(saved, w_hh, lengths, reverse, dy, dfinals) -> (dxp, recurrent_blocks, dstates0)
-Backward = Callable[..., tuple[np.ndarray, tuple[tuple[int, np.ndarray], ...],
-                               tuple[np.ndarray, ...]]]
+#: backward(saved, w_hh, lengths, reverse, dy, dfinals) -> (dxp, recurrent, dstates0)
+Backward = Callable[..., tuple[np.ndarray, tuple[np.ndarray, ...], tuple[np.ndarray, ...]]]
 
 
 @dataclass(frozen=True)
@@ -42,14 +51,15 @@ class CellKernel:
         split_bias: ``(b_ih, b_hh, H) -> (input_bias (G·H,), inner_bias)``; the input bias is
             added to the projection, the inner one (possibly empty) goes to the scan.
         forward: ``(xp, w_hh, inner_bias, states0, lengths, reverse, y)`` →
-            ``(finals, hprev, saved)``. ``xp`` ``(G·H, T, B)`` is the projection (the scan may
-            overwrite it), ``states0``/``finals`` tuples of ``(H, B)``, ``y`` ``(H, T, B)`` is
-            written, ``hprev`` ``(H, T, B)`` holds ``h_{t−1}`` of every step (for ``dW_hh``).
+            ``(finals, hprev, saved)``. ``xp`` ``(G, T, B, H)`` is the projection (the scan
+            may overwrite it), ``w_hh`` PyTorch's ``(G·H, H)``, ``states0``/``finals`` tuples
+            of ``(B, H)``; ``y`` ``(T, B, H)`` is written, and ``hprev`` ``(T, B, H)`` holds
+            ``h_{t−1}`` of every step (for ``dW_hh``).
         backward: ``(saved, w_hh, lengths, reverse, dy, dfinals)`` →
-            ``(dxp, recurrent_blocks, dstates0)``: ``dxp = dL/dxp`` ``(G·H, T, B)``, and the
-            gradient of the recurrent pre-activation ``W_hh h + b_hh`` as ``(first_row,
-            block)`` pairs covering rows ``0 … G·H−1`` (``((0, dxp),)`` when it equals
-            ``dxp``, as for every cell whose ``b_hh`` folds into the projection).
+            ``(dxp, recurrent, dstates0)``: ``dxp = dL/dxp`` ``(G, T, B, H)``, and
+            ``recurrent[g]`` ``(T, B, H)`` the gradient of gate ``g``'s recurrent
+            pre-activation ``W_hh h + b_hh`` — ``dxp[g]`` itself for every gate whose ``b_hh``
+            folds into the projection.
     """
 
     gates: int
@@ -66,3 +76,16 @@ def all_valid(lengths, t):
         if t >= lengths[b]:
             return False
     return True
+
+
+@numba.njit(**JIT)
+def flat(block):
+    """A C-contiguous ``(B, H)`` block as a 1-D view of ``B·H`` values."""
+    return block.reshape(block.shape[0] * block.shape[1])
+
+
+@numba.njit(**JIT)
+def recurrent_products(h, weights, out):
+    """``out[g] = h @ weights[g]`` for every gate (one BLAS call each)."""
+    for g in range(weights.shape[0]):
+        np.dot(h, weights[g], out[g])

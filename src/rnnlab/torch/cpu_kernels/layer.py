@@ -7,19 +7,19 @@ inputs, outputs and parameters as ``torch.nn.RNN/LSTM/GRU(batch_first=True)`` wi
 
 forward, per direction::
 
-    x̂ = W_ih X + b          one (G·H × I) @ (I × T·B) product for all steps
+    x̂_g = X W_igᵀ + b_g      one (T·B × I) @ (I × H) product per gate, for all steps
     y, h_n, … = scan(x̂)      the cell's fused scan (:class:`~.kernel.CellKernel`)
 
 backward, per direction, from the scan's ``dL/dx̂`` and the recurrent pre-activation's
 gradient ``dÂ`` (equal to ``dL/dx̂`` except where the cell keeps a bias inside the scan)::
 
-    dW_ih = dL/dx̂ Xᵀ    db_ih = Σ dL/dx̂    dX += W_ihᵀ dL/dx̂
-    dW_hh = dÂ Hprevᵀ    db_hh = Σ dÂ        (sums over all steps and columns)
+    dW_ig = dL/dx̂_gᵀ X    db_ig = Σ dL/dx̂_g    dX += dL/dx̂_g W_ig
+    dW_hg = dÂ_gᵀ Hprev    db_hg = Σ dÂ_g        (sums over all steps and rows)
 
-so only the recurrence itself is sequential; the five products above are whole-sequence
-matrix products in torch (oneDNN/MKL). Sequences inside are ``(features, T, B)`` — the layout
-in which all of them are plain 2-D products and a step's rows are contiguous — and the stack
-converts from and to batch-first once at each end. Dropout between layers is
+so only the recurrence itself is sequential; the products above are whole-sequence matrix
+products in torch (MKL). Sequences inside are time-major ``(T, B, F)`` (see
+:mod:`~.kernel` for the layout) and the stack converts from and to batch-first once at each
+end, as ``torch.nn`` does. Dropout between layers is
 ``torch.nn.functional.dropout`` on the layer's output in training mode, as in ``torch.nn``
 (same probability and scaling; the random masks are drawn differently).
 """
@@ -45,79 +45,88 @@ def _array(tensor: torch.Tensor) -> np.ndarray:
 class FusedLayer(torch.autograd.Function):
     """One layer, all its directions. ``apply(kernel, lengths, directions, X, *tensors)``.
 
-    ``X`` is ``(I, T, B)``; ``tensors`` are the four parameters of each direction (PyTorch's
+    ``X`` is ``(T, B, I)``; ``tensors`` are the four parameters of each direction (PyTorch's
     order ``W_ih, W_hh, b_ih, b_hh``) followed by the initial states of each direction
-    (``kernel.states`` tensors of shape ``(H, B)`` each). Returns ``y`` ``(D·H, T, B)`` and the
+    (``kernel.states`` tensors of shape ``(B, H)`` each). Returns ``y`` ``(T, B, D·H)`` and the
     final states in the same order as the initial ones.
     """
 
     @staticmethod
     def forward(ctx: Any, kernel: CellKernel, lengths: np.ndarray, directions: int,
                 X: torch.Tensor, *tensors: torch.Tensor):
-        inputs, steps, batch = X.shape
+        steps, batch, inputs = X.shape
         params = [tensors[4 * d:4 * d + 4] for d in range(directions)]
         states = tensors[4 * directions:]
-        hidden = params[0][1].shape[1]
-        flat = X.reshape(inputs, steps * batch)
-        y = torch.empty(directions * hidden, steps, batch, dtype=X.dtype)
-        finals, caches = [], []
+        gates, hidden = kernel.gates, params[0][1].shape[1]
+        flat = X.reshape(steps * batch, inputs)
+        outputs, finals, caches = [], [], []
         match_torch_threads()
         for d, (w_ih, w_hh, b_ih, b_hh) in enumerate(params):
             input_bias, inner_bias = kernel.split_bias(b_ih, b_hh, hidden)
-            xp = torch.addmm(input_bias[:, None], w_ih, flat)
+            xp = torch.empty(gates, steps * batch, hidden, dtype=X.dtype)
+            for g in range(gates):
+                rows = slice(g * hidden, (g + 1) * hidden)
+                torch.addmm(input_bias[rows], flat, w_ih[rows].t(), out=xp[g])
+            y = np.empty((steps, batch, hidden), dtype=xp.numpy().dtype)
             state0 = tuple(_array(s) for s in states[kernel.states * d:kernel.states * (d + 1)])
             out, hprev, saved = kernel.forward(
-                xp.numpy().reshape(-1, steps, batch), _array(w_hh), _array(inner_bias), state0,
-                lengths, d == 1, y[d * hidden:(d + 1) * hidden].numpy())
+                xp.numpy().reshape(gates, steps, batch, hidden), _array(w_hh),
+                _array(inner_bias), state0, lengths, d == 1, y)
+            outputs.append(torch.from_numpy(y))
             finals.extend(torch.from_numpy(s) for s in out)
             caches.append((hprev, saved))
         ctx.kernel, ctx.lengths, ctx.caches = kernel, lengths, caches
         ctx.save_for_backward(X, *(p for group in params for p in group[:2]))
+        y = outputs[0] if directions == 1 else torch.cat(outputs, dim=2)
         return (y, *finals)
 
     @staticmethod
     def backward(ctx: Any, dy: torch.Tensor, *dfinals: torch.Tensor):
         kernel, lengths = ctx.kernel, ctx.lengths
         X, *weights = ctx.saved_tensors
-        inputs, steps, batch = X.shape
-        flat = X.reshape(inputs, steps * batch)
-        hidden = weights[1].shape[1]
+        steps, batch, inputs = X.shape
+        flat = X.reshape(steps * batch, inputs)
+        gates, hidden = kernel.gates, weights[1].shape[1]
         need_x = ctx.needs_input_grad[3]
         dX = torch.zeros_like(flat) if need_x else None
-        grads: list[torch.Tensor | None] = []
+        grads: list[torch.Tensor] = []
         dstates: list[torch.Tensor] = []
         match_torch_threads()
         for d, (hprev, saved) in enumerate(ctx.caches):
             w_ih, w_hh = weights[2 * d], weights[2 * d + 1]
             dfinal = tuple(_array(g) for g in dfinals[kernel.states * d:kernel.states * (d + 1)])
-            dxp, blocks, dstate0 = kernel.backward(
-                saved, _array(w_hh), lengths, d == 1, _array(dy[d * hidden:(d + 1) * hidden]),
-                dfinal)
-            dxp_flat = torch.from_numpy(dxp).view(-1, steps * batch)
-            prev = torch.from_numpy(hprev).view(hidden, steps * batch)
-            dw_hh = torch.empty_like(w_hh)
-            db_hh = torch.empty(w_hh.shape[0], dtype=w_hh.dtype)
-            for row, block in blocks:
-                rows = torch.from_numpy(block).reshape(-1, steps * batch)
-                torch.mm(rows, prev.t(), out=dw_hh[row:row + rows.shape[0]])
-                torch.sum(rows, dim=1, out=db_hh[row:row + rows.shape[0]])
-            grads += [dxp_flat @ flat.t(), dw_hh, dxp_flat.sum(dim=1), db_hh]
+            dxp, recurrent, dstate0 = kernel.backward(
+                saved, _array(w_hh), lengths, d == 1,
+                _array(dy[:, :, d * hidden:(d + 1) * hidden]), dfinal)
+            previous = torch.from_numpy(hprev).view(steps * batch, hidden)
+            dw_ih, dw_hh = torch.empty_like(w_ih), torch.empty_like(w_hh)
+            db_ih = torch.empty(gates * hidden, dtype=w_hh.dtype)
+            db_hh = torch.empty_like(db_ih)
+            for g in range(gates):
+                rows = slice(g * hidden, (g + 1) * hidden)
+                dx_g = torch.from_numpy(dxp[g]).view(steps * batch, hidden)
+                da_g = torch.from_numpy(recurrent[g]).view(steps * batch, hidden)
+                torch.mm(dx_g.t(), flat, out=dw_ih[rows])
+                torch.sum(dx_g, dim=0, out=db_ih[rows])
+                torch.mm(da_g.t(), previous, out=dw_hh[rows])
+                torch.sum(da_g, dim=0, out=db_hh[rows])
+                if need_x:
+                    dX.addmm_(dx_g, w_ih[rows])
+            grads += [dw_ih, dw_hh, db_ih, db_hh]
             dstates.extend(torch.from_numpy(s) for s in dstate0)
-            if need_x:
-                dX.addmm_(w_ih.t(), dxp_flat)
-        dX = None if dX is None else dX.view(inputs, steps, batch)
+        dX = None if dX is None else dX.view(steps, batch, inputs)
         return (None, None, None, dX, *grads, *dstates)
 
 
 def _initial_states(module: Any, kernel: CellKernel, h0: Any, batch: int,
                     dtype: torch.dtype) -> list[list[torch.Tensor]]:
-    """``states[s][k]`` ``(H, B)``: state ``s`` (h, c) of layer-direction ``k = l·D + d``."""
+    """``states[s][k]`` ``(B, H)``: state ``s`` (h, c) of layer-direction ``k = l·D + d``."""
     count = module.num_layers * (2 if module.bidirectional else 1)
     if h0 is None:
-        zeros = torch.zeros(module.hidden_size, batch, dtype=dtype)
+        zeros = torch.zeros(batch, module.hidden_size, dtype=dtype)
         return [[zeros] * count for _ in range(kernel.states)]
     given = tuple(h0) if kernel.states == 2 else (h0,)
-    return [[value[k].t().contiguous() for k in range(count)] for value in given]
+    return [[value[k] for k in range(count)] for value in given]
 
 
 def run_stack(module: Any, kernel: CellKernel, x: torch.Tensor, h0: Any,
@@ -133,7 +142,7 @@ def run_stack(module: Any, kernel: CellKernel, x: torch.Tensor, h0: Any,
                else np.ascontiguousarray(lengths, dtype=np.int64))
     states = _initial_states(module, kernel, h0, batch, x.dtype)
     finals: list[list[torch.Tensor]] = [[] for _ in range(kernel.states)]
-    X = x.permute(2, 1, 0).contiguous()
+    X = x.transpose(0, 1).contiguous()
     for layer in range(module.num_layers):
         if layer > 0 and module.dropout > 0 and module.training:
             X = F.dropout(X, module.dropout, training=True)
@@ -147,6 +156,6 @@ def run_stack(module: Any, kernel: CellKernel, x: torch.Tensor, h0: Any,
         for d in range(directions):
             for s in range(kernel.states):
                 finals[s].append(out[kernel.states * d + s])
-    y = X.permute(2, 1, 0).contiguous()
-    result = tuple(torch.stack(f).transpose(1, 2).contiguous() for f in finals)
+    y = X.transpose(0, 1).contiguous()
+    result = tuple(torch.stack(f) for f in finals)
     return y, (result if kernel.states == 2 else result[0])

@@ -13,8 +13,9 @@ Backward, from ``g_h = dL/dh'`` and the carried ``dL/dc'``::
     dĝ = dc' ⊙ i ⊙ (1 − g²)             df̂ = dc' ⊙ c ⊙ f(1 − f)
     dL/dc = dc' ⊙ f                     dL/dh = W_hhᵀ [dî; df̂; dĝ; dô]
 
-The scans overwrite ``x̂`` with ``i, f, g, o`` and keep ``c_{t−1}``, ``tanh(c_t)`` and
-``h_{t−1}`` in ``(H, T, B)`` arrays; ``dL/dx̂`` is also the gradient of ``W_hh h + b_hh``.
+The scans overwrite ``x̂`` ``(4, T, B, H)`` with ``i, f, g, o`` and keep ``c_{t−1}``,
+``tanh(c_t)`` and ``h_{t−1}`` in ``(T, B, H)`` arrays; ``dL/dx̂`` is also the gradient of
+``W_hh h + b_hh``.
 """
 
 from __future__ import annotations
@@ -23,134 +24,99 @@ import numba
 import numpy as np
 
 from rnnlab.torch.cpu_kernels.jit import JIT, sigmoid, tanh
-from rnnlab.torch.cpu_kernels.kernel import CellKernel, all_valid
+from rnnlab.torch.cpu_kernels.kernel import CellKernel, all_valid, flat, recurrent_products
 
 
 @numba.njit(**JIT)
-def lstm_forward_scan(xp, w_hh, h, c, lengths, reverse, y, hprev, cprev, tanh_c):
-    """One direction. ``xp`` ``(4H, T, B)`` in: x̂, out: i, f, g, o. ``h``, ``c`` ``(H, B)``
-    in: h0, c0, out: h_n, c_n. Writes ``y``, ``hprev``, ``cprev``, ``tanh_c`` ``(H, T, B)``."""
-    hidden = h.shape[0]
-    steps, batch = xp.shape[1], xp.shape[2]
+def lstm_forward_scan(xp, w_t, h, c, lengths, reverse, y, hprev, cprev, tanh_c):
+    """One direction. ``xp`` ``(4, T, B, H)`` in: x̂, out: i, f, g, o. ``w_t[g]`` is
+    ``W_hgᵀ``. ``h``, ``c`` ``(B, H)`` in: h0, c0, out: h_n, c_n. Writes ``y``, ``hprev``,
+    ``cprev`` and ``tanh_c`` ``(T, B, H)``."""
+    steps, batch, hidden = xp.shape[1], xp.shape[2], xp.shape[3]
     zero = xp.dtype.type(0.0)
-    recurrent = np.empty((4 * hidden, batch), dtype=xp.dtype)
+    recurrent = np.empty((4, batch, hidden), dtype=xp.dtype)
+    h_f, c_f = flat(h), flat(c)
     for s in range(steps):
         t = steps - 1 - s if reverse else s
-        np.dot(w_hh, h, recurrent)
-        for j in range(4 * hidden):
-            a = recurrent[j]
-            gate = xp[j, t]
-            if 2 * hidden <= j < 3 * hidden:                            # g
-                for b in range(batch):
-                    gate[b] = tanh(gate[b] + a[b])
-            else:                                                       # i, f, o
-                for b in range(batch):
-                    gate[b] = sigmoid(gate[b] + a[b])
-        for j in range(hidden):                                         # c'
-            i = xp[j, t]
-            f = xp[hidden + j, t]
-            g = xp[2 * hidden + j, t]
-            cj = c[j]
-            previous = cprev[j, t]
-            for b in range(batch):
-                old = cj[b]
-                previous[b] = old
-                cj[b] = f[b] * old + i[b] * g[b]
-        for j in range(hidden):                                         # h'
-            o = xp[3 * hidden + j, t]
-            cj = c[j]
-            tc = tanh_c[j, t]
-            hj = h[j]
-            previous = hprev[j, t]
-            for b in range(batch):
-                v = tanh(cj[b])
-                tc[b] = v
-                previous[b] = hj[b]
-                hj[b] = o[b] * v
-            y[j, t] = hj
+        recurrent_products(h, w_t, recurrent)
+        for gate in range(4):
+            pre, rec = flat(xp[gate, t]), flat(recurrent[gate])
+            if gate == 2:
+                for k in range(pre.shape[0]):
+                    pre[k] = tanh(pre[k] + rec[k])
+            else:
+                for k in range(pre.shape[0]):
+                    pre[k] = sigmoid(pre[k] + rec[k])
+        i, f, g, o = flat(xp[0, t]), flat(xp[1, t]), flat(xp[2, t]), flat(xp[3, t])
+        c_previous = flat(cprev[t])
+        for k in range(c_f.shape[0]):
+            old = c_f[k]
+            c_previous[k] = old
+            c_f[k] = f[k] * old + i[k] * g[k]
+        tc, h_previous, out = flat(tanh_c[t]), flat(hprev[t]), flat(y[t])
+        for k in range(h_f.shape[0]):
+            v = tanh(c_f[k])
+            tc[k] = v
+            h_previous[k] = h_f[k]
+            h_f[k] = o[k] * v
+            out[k] = o[k] * v
         if not all_valid(lengths, t):                                   # padding: keep h, c
-            for j in range(hidden):
-                for b in range(batch):
-                    if t >= lengths[b]:
-                        h[j, b] = hprev[j, t, b]
-                        c[j, b] = cprev[j, t, b]
-                        y[j, t, b] = zero
+            for b in range(batch):
+                if t >= lengths[b]:
+                    h[b] = hprev[t, b]
+                    c[b] = cprev[t, b]
+                    y[t, b] = zero
 
 
 @numba.njit(**JIT)
-def lstm_backward_scan(gates, cprev, tanh_c, w_hh_t, lengths, reverse, dy, dh, dc, dxp):
-    """Backward of :func:`lstm_forward_scan`. ``dh``, ``dc`` ``(H, B)`` in: dL/dh_n, dL/dc_n,
-    out: dL/dh0, dL/dc0. Writes ``dxp`` ``(4H, T, B)``; ``w_hh_t`` is ``W_hhᵀ``."""
-    hidden = dh.shape[0]
-    steps, batch = gates.shape[1], gates.shape[2]
+def lstm_backward_scan(gates, cprev, tanh_c, w, lengths, reverse, dy, dh, dc, dxp):
+    """Backward of :func:`lstm_forward_scan`. ``w[g]`` is ``W_hg``. ``dh``, ``dc`` ``(B, H)``
+    in: dL/dh_n, dL/dc_n, out: dL/dh0, dL/dc0. Writes ``dxp`` ``(4, T, B, H)``."""
+    steps, batch, hidden = gates.shape[1], gates.shape[2], gates.shape[3]
     one, zero = gates.dtype.type(1.0), gates.dtype.type(0.0)
-    g_h = np.empty((hidden, batch), dtype=gates.dtype)
-    g_c = np.empty((hidden, batch), dtype=gates.dtype)
-    d_pre = np.empty((4 * hidden, batch), dtype=gates.dtype)     # [dî; df̂; dĝ; dô]
-    d_h = np.empty((hidden, batch), dtype=gates.dtype)
+    g_h = np.empty((batch, hidden), dtype=gates.dtype)
+    g_c = np.empty((batch, hidden), dtype=gates.dtype)
+    product = np.empty((batch, hidden), dtype=gates.dtype)
+    g_h_f, g_c_f, dh_f, dc_f, product_f = flat(g_h), flat(g_c), flat(dh), flat(dc), flat(product)
     for s in range(steps):
         t = s if reverse else steps - 1 - s
         full = all_valid(lengths, t)
-        for j in range(hidden):
-            carried = dh[j]
-            out = dy[j, t]
-            gj = g_h[j]
-            for b in range(batch):
-                gj[b] = carried[b] + out[b]
-        for j in range(hidden):
-            gj = g_h[j]
-            o = gates[3 * hidden + j, t]
-            tc = tanh_c[j, t]
-            carried = dc[j]
-            dcj = g_c[j]
-            for b in range(batch):
-                dcj[b] = carried[b] + gj[b] * o[b] * (one - tc[b] * tc[b])
+        dy_t = flat(dy[t])
+        for k in range(g_h_f.shape[0]):
+            g_h_f[k] = dh_f[k] + dy_t[k]
+        o, tc = flat(gates[3, t]), flat(tanh_c[t])
+        for k in range(g_c_f.shape[0]):
+            g_c_f[k] = dc_f[k] + g_h_f[k] * o[k] * (one - tc[k] * tc[k])
         if not full:                        # padding: no gradient enters, dh and dc pass through
-            for j in range(hidden):
-                for b in range(batch):
-                    if t >= lengths[b]:
-                        g_h[j, b] = zero
-                        g_c[j, b] = zero
-        for j in range(hidden):
-            gj = g_h[j]
-            o = gates[3 * hidden + j, t]
-            tc = tanh_c[j, t]
-            do = d_pre[3 * hidden + j]
             for b in range(batch):
-                do[b] = gj[b] * tc[b] * o[b] * (one - o[b])
-        for j in range(hidden):
-            dcj = g_c[j]
-            i = gates[j, t]
-            g = gates[2 * hidden + j, t]
-            di = d_pre[j]
-            dg = d_pre[2 * hidden + j]
-            for b in range(batch):
-                di[b] = dcj[b] * g[b] * i[b] * (one - i[b])
-                dg[b] = dcj[b] * i[b] * (one - g[b] * g[b])
-        for j in range(hidden):
-            dcj = g_c[j]
-            f = gates[hidden + j, t]
-            previous = cprev[j, t]
-            df = d_pre[hidden + j]
-            for b in range(batch):
-                df[b] = dcj[b] * previous[b] * f[b] * (one - f[b])
+                if t >= lengths[b]:
+                    g_h[b] = zero
+                    g_c[b] = zero
+        i, f, g = flat(gates[0, t]), flat(gates[1, t]), flat(gates[2, t])
+        di, df, dg, do = flat(dxp[0, t]), flat(dxp[1, t]), flat(dxp[2, t]), flat(dxp[3, t])
+        for k in range(do.shape[0]):
+            do[k] = g_h_f[k] * tc[k] * o[k] * (one - o[k])
+        for k in range(di.shape[0]):
+            di[k] = g_c_f[k] * g[k] * i[k] * (one - i[k])
+            dg[k] = g_c_f[k] * i[k] * (one - g[k] * g[k])
+        c_previous = flat(cprev[t])
+        for k in range(df.shape[0]):
+            df[k] = g_c_f[k] * c_previous[k] * f[k] * (one - f[k])
         if full:
-            for j in range(hidden):
-                dcj = g_c[j]
-                f = gates[hidden + j, t]
-                carried = dc[j]
-                for b in range(batch):
-                    carried[b] = dcj[b] * f[b]
-            np.dot(w_hh_t, d_pre, dh)
+            for k in range(dc_f.shape[0]):
+                dc_f[k] = g_c_f[k] * f[k]
+            for k in range(dh_f.shape[0]):
+                dh_f[k] = zero
         else:
-            np.dot(w_hh_t, d_pre, d_h)
-            for j in range(hidden):
-                for b in range(batch):
-                    if t < lengths[b]:
-                        dc[j, b] = g_c[j, b] * gates[hidden + j, t, b]
-                        dh[j, b] = d_h[j, b]
-        for j in range(4 * hidden):
-            dxp[j, t] = d_pre[j]
+            for b in range(batch):
+                if t < lengths[b]:
+                    for j in range(hidden):
+                        dc[b, j] = g_c[b, j] * gates[1, t, b, j]
+                    dh[b] = zero
+        for gate in range(4):
+            np.dot(dxp[gate, t], w[gate], product)
+            for k in range(dh_f.shape[0]):
+                dh_f[k] += product_f[k]
 
 
 def _split_bias(b_ih, b_hh, hidden: int):
@@ -159,19 +125,22 @@ def _split_bias(b_ih, b_hh, hidden: int):
 
 
 def _forward(xp, w_hh, inner_bias, states0, lengths, reverse, y):
+    hidden = w_hh.shape[1]
     h, c = states0[0].copy(), states0[1].copy()
     hprev, cprev, tanh_c = np.empty_like(y), np.empty_like(y), np.empty_like(y)
-    lstm_forward_scan(xp, w_hh, h, c, lengths, reverse, y, hprev, cprev, tanh_c)
+    w_t = np.ascontiguousarray(w_hh.reshape(4, hidden, hidden).transpose(0, 2, 1))
+    lstm_forward_scan(xp, w_t, h, c, lengths, reverse, y, hprev, cprev, tanh_c)
     return (h, c), hprev, (xp, cprev, tanh_c)
 
 
 def _backward(saved, w_hh, lengths, reverse, dy, dfinals):
     gates, cprev, tanh_c = saved
+    hidden = w_hh.shape[1]
     dh, dc = dfinals[0].copy(), dfinals[1].copy()
     dxp = np.empty_like(gates)
-    lstm_backward_scan(gates, cprev, tanh_c, np.ascontiguousarray(w_hh.T), lengths, reverse,
+    lstm_backward_scan(gates, cprev, tanh_c, w_hh.reshape(4, hidden, hidden), lengths, reverse,
                        dy, dh, dc, dxp)
-    return dxp, ((0, dxp),), (dh, dc)
+    return dxp, tuple(dxp), (dh, dc)
 
 
 KERNEL = CellKernel(gates=4, states=2, split_bias=_split_bias, forward=_forward,

@@ -20,84 +20,67 @@ import numba
 import numpy as np
 
 from rnnlab.torch.cpu_kernels.jit import JIT, tanh
-from rnnlab.torch.cpu_kernels.kernel import CellKernel, all_valid
+from rnnlab.torch.cpu_kernels.kernel import CellKernel, all_valid, flat
 
 
 @numba.njit(**JIT)
-def rnn_forward_scan(xp, w_hh, h, lengths, reverse, relu, y, hprev):
-    """One direction. ``xp`` ``(H, T, B)`` in: x̂, out: h'. ``h`` ``(H, B)`` in: h0, out: h_n.
-    Writes ``y`` and ``hprev`` ``(H, T, B)``."""
-    hidden = h.shape[0]
-    steps, batch = xp.shape[1], xp.shape[2]
+def rnn_forward_scan(xp, w_t, h, lengths, reverse, relu, y, hprev):
+    """One direction. ``xp`` ``(1, T, B, H)`` in: x̂, out: h'. ``w_t`` is ``W_hhᵀ``. ``h``
+    ``(B, H)`` in: h0, out: h_n. Writes ``y`` and ``hprev`` ``(T, B, H)``."""
+    steps, batch, hidden = xp.shape[1], xp.shape[2], xp.shape[3]
     zero = xp.dtype.type(0.0)
-    recurrent = np.empty((hidden, batch), dtype=xp.dtype)
+    recurrent = np.empty((batch, hidden), dtype=xp.dtype)
+    rec, h_f = flat(recurrent), flat(h)
     for s in range(steps):
         t = steps - 1 - s if reverse else s
-        np.dot(w_hh, h, recurrent)
-        for j in range(hidden):
-            a = recurrent[j]
-            act = xp[j, t]
-            if relu:
-                for b in range(batch):
-                    v = act[b] + a[b]
-                    act[b] = v if v > zero else zero
-            else:
-                for b in range(batch):
-                    act[b] = tanh(act[b] + a[b])
-        for j in range(hidden):
-            act = xp[j, t]
-            hj = h[j]
-            previous = hprev[j, t]
-            out = y[j, t]
-            for b in range(batch):
-                previous[b] = hj[b]
-                hj[b] = act[b]
-                out[b] = act[b]
+        np.dot(h, w_t, recurrent)
+        act = flat(xp[0, t])
+        if relu:
+            for i in range(act.shape[0]):
+                v = act[i] + rec[i]
+                act[i] = v if v > zero else zero
+        else:
+            for i in range(act.shape[0]):
+                act[i] = tanh(act[i] + rec[i])
+        previous, out = flat(hprev[t]), flat(y[t])
+        for i in range(h_f.shape[0]):
+            previous[i] = h_f[i]
+            h_f[i] = act[i]
+            out[i] = act[i]
         if not all_valid(lengths, t):                                   # padding: keep h
-            for j in range(hidden):
-                for b in range(batch):
-                    if t >= lengths[b]:
-                        h[j, b] = hprev[j, t, b]
-                        y[j, t, b] = zero
+            for b in range(batch):
+                if t >= lengths[b]:
+                    h[b] = hprev[t, b]
+                    y[t, b] = zero
 
 
 @numba.njit(**JIT)
-def rnn_backward_scan(acts, w_hh_t, lengths, reverse, relu, dy, dh, dxp):
-    """Backward of :func:`rnn_forward_scan`. ``dh`` ``(H, B)`` in: dL/dh_n, out: dL/dh0.
-    Writes ``dxp`` ``(H, T, B)``; ``w_hh_t`` is ``W_hhᵀ``."""
-    hidden = dh.shape[0]
-    steps, batch = acts.shape[1], acts.shape[2]
+def rnn_backward_scan(acts, w, lengths, reverse, relu, dy, dh, dxp):
+    """Backward of :func:`rnn_forward_scan`. ``w`` is ``W_hh``. ``dh`` ``(B, H)`` in:
+    dL/dh_n, out: dL/dh0. Writes ``dxp`` ``(1, T, B, H)``."""
+    steps, batch, hidden = acts.shape[1], acts.shape[2], acts.shape[3]
     one, zero = acts.dtype.type(1.0), acts.dtype.type(0.0)
-    d_pre = np.empty((hidden, batch), dtype=acts.dtype)
-    d_h = np.empty((hidden, batch), dtype=acts.dtype)
+    product = np.empty((batch, hidden), dtype=acts.dtype)
+    dh_f = flat(dh)
     for s in range(steps):
         t = s if reverse else steps - 1 - s
-        full = all_valid(lengths, t)
-        for j in range(hidden):
-            carried = dh[j]
-            out = dy[j, t]
-            act = acts[j, t]
-            da = d_pre[j]
-            if relu:
-                for b in range(batch):
-                    da[b] = (carried[b] + out[b]) if act[b] > zero else zero
-            else:
-                for b in range(batch):
-                    da[b] = (carried[b] + out[b]) * (one - act[b] * act[b])
-        if full:
-            np.dot(w_hh_t, d_pre, dh)
+        act, da, dy_t = flat(acts[0, t]), flat(dxp[0, t]), flat(dy[t])
+        if relu:
+            for i in range(da.shape[0]):
+                da[i] = (dh_f[i] + dy_t[i]) if act[i] > zero else zero
+        else:
+            for i in range(da.shape[0]):
+                da[i] = (dh_f[i] + dy_t[i]) * (one - act[i] * act[i])
+        if all_valid(lengths, t):
+            np.dot(dxp[0, t], w, dh)
         else:                               # padding: no gradient enters, dh passes through
-            for j in range(hidden):
-                for b in range(batch):
-                    if t >= lengths[b]:
-                        d_pre[j, b] = zero
-            np.dot(w_hh_t, d_pre, d_h)
-            for j in range(hidden):
-                for b in range(batch):
-                    if t < lengths[b]:
-                        dh[j, b] = d_h[j, b]
-        for j in range(hidden):
-            dxp[j, t] = d_pre[j]
+            for b in range(batch):
+                if t >= lengths[b]:
+                    dxp[0, t, b] = zero
+            np.dot(dxp[0, t], w, product)
+            for b in range(batch):
+                if t < lengths[b]:
+                    dh[b] = product[b]
 
 
 def _split_bias(b_ih, b_hh, hidden: int):
@@ -109,15 +92,14 @@ def _scans(relu: bool) -> CellKernel:
     def forward(xp, w_hh, inner_bias, states0, lengths, reverse, y):
         h = states0[0].copy()
         hprev = np.empty_like(y)
-        rnn_forward_scan(xp, w_hh, h, lengths, reverse, relu, y, hprev)
+        rnn_forward_scan(xp, np.ascontiguousarray(w_hh.T), h, lengths, reverse, relu, y, hprev)
         return (h,), hprev, xp
 
     def backward(acts, w_hh, lengths, reverse, dy, dfinals):
         dh = dfinals[0].copy()
         dxp = np.empty_like(acts)
-        rnn_backward_scan(acts, np.ascontiguousarray(w_hh.T), lengths, reverse, relu, dy, dh,
-                          dxp)
-        return dxp, ((0, dxp),), (dh,)
+        rnn_backward_scan(acts, w_hh, lengths, reverse, relu, dy, dh, dxp)
+        return dxp, (dxp[0],), (dh,)
 
     return CellKernel(gates=1, states=1, split_bias=_split_bias, forward=forward,
                       backward=backward)
