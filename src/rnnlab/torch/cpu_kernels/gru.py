@@ -18,7 +18,7 @@ Backward, from ``g = dL/dh'`` (the carried gradient plus this step's output grad
 
 Layout (see :mod:`rnnlab.torch.cpu_kernels.kernel`): the scans overwrite ``x̂`` ``(3, T, B, H)``
 with ``r, z, n`` (the forward cache), keep ``q`` and ``h_{t−1}`` in ``(T, B, H)`` arrays, and
-return ``dL/dx̂`` and ``dq``: the recurrent pre-activation's gradient is ``[dr̂; dẑ; dq]``.
+return ``dL/dx̂ = [dr̂; dẑ; dn̂]`` and the recurrent pre-activation's gradient ``[dr̂; dẑ; dq]``.
 """
 
 from __future__ import annotations
@@ -71,9 +71,9 @@ def gru_forward_scan(xp, w_t, b_hn, h, lengths, reverse, y, hprev, q):
 
 
 @numba.njit(**JIT)
-def gru_backward_scan(gates, hprev, q, w, lengths, reverse, dy, dh, dxp, dq):
+def gru_backward_scan(gates, hprev, q, w, lengths, reverse, dy, dh, dxp, drec):
     """Backward of :func:`gru_forward_scan`. ``w[g]`` is ``W_hg`` ``(H, H)``. ``dh`` ``(B, H)``
-    in: dL/dh_n, out: dL/dh0. Writes ``dxp`` ``(3, T, B, H)`` and ``dq`` ``(T, B, H)``."""
+    in: dL/dh_n, out: dL/dh0. Writes ``dxp`` and ``drec`` ``(3, T, B, H)``."""
     steps, batch, hidden = gates.shape[1], gates.shape[2], gates.shape[3]
     one, zero = gates.dtype.type(1.0), gates.dtype.type(0.0)
     g = np.empty((batch, hidden), dtype=gates.dtype)
@@ -91,15 +91,21 @@ def gru_backward_scan(gates, hprev, q, w, lengths, reverse, dy, dh, dxp, dq):
                     g[b] = zero
         r, z, n = flat(gates[0, t]), flat(gates[1, t]), flat(gates[2, t])
         dr, dz, dn = flat(dxp[0, t]), flat(dxp[1, t]), flat(dxp[2, t])
+        hr, hz, hn = flat(drec[0, t]), flat(drec[1, t]), flat(drec[2, t])
         for i in range(dn.shape[0]):
             dn[i] = g_f[i] * (one - z[i]) * (one - n[i] * n[i])
         previous = flat(hprev[t])
         for i in range(dz.shape[0]):
-            dz[i] = g_f[i] * (previous[i] - n[i]) * z[i] * (one - z[i])
-        q_t, dq_t = flat(q[t]), flat(dq[t])
+            v = g_f[i] * (previous[i] - n[i]) * z[i] * (one - z[i])
+            dz[i] = v
+            hz[i] = v
+        q_t = flat(q[t])
         for i in range(dr.shape[0]):
-            dr[i] = dn[i] * q_t[i] * r[i] * (one - r[i])
-            dq_t[i] = dn[i] * r[i]
+            v = dn[i] * q_t[i] * r[i] * (one - r[i])
+            dr[i] = v
+            hr[i] = v
+        for i in range(hn.shape[0]):
+            hn[i] = dn[i] * r[i]
         if full:
             for i in range(dh_f.shape[0]):
                 dh_f[i] = g_f[i] * z[i]
@@ -108,8 +114,8 @@ def gru_backward_scan(gates, hprev, q, w, lengths, reverse, dy, dh, dxp, dq):
                 if t < lengths[b]:
                     for j in range(hidden):
                         dh[b, j] = g[b, j] * gates[1, t, b, j]
-        for gate, block in ((0, dxp[0, t]), (1, dxp[1, t]), (2, dq[t])):
-            np.dot(block, w[gate], product)
+        for gate in range(3):
+            np.dot(drec[gate, t], w[gate], product)
             for i in range(dh_f.shape[0]):
                 dh_f[i] += product_f[i]
 
@@ -134,10 +140,10 @@ def _backward(saved, w_hh, lengths, reverse, dy, dfinals):
     gates, hprev, q = saved
     hidden = w_hh.shape[1]
     dh = dfinals[0].copy()
-    dxp, dq = np.empty_like(gates), np.empty_like(hprev)
+    dxp, drec = np.empty_like(gates), np.empty_like(gates)
     gru_backward_scan(gates, hprev, q, w_hh.reshape(3, hidden, hidden), lengths, reverse, dy,
-                      dh, dxp, dq)
-    return dxp, (dxp[0], dxp[1], dq), (dh,)
+                      dh, dxp, drec)
+    return dxp, drec, (dh,)
 
 
 KERNEL = CellKernel(gates=3, states=1, split_bias=_split_bias, forward=_forward,

@@ -37,8 +37,8 @@ from rnnlab.torch.cpu_kernels.jit import JIT
 
 #: forward(xp, w_hh, inner_bias, states0, lengths, reverse, y) -> (finals, hprev, saved)
 Forward = Callable[..., tuple[tuple[np.ndarray, ...], np.ndarray, Any]]
-#: backward(saved, w_hh, lengths, reverse, dy, dfinals) -> (dxp, recurrent, dstates0)
-Backward = Callable[..., tuple[np.ndarray, tuple[np.ndarray, ...], tuple[np.ndarray, ...]]]
+#: backward(saved, w_hh, lengths, reverse, dy, dfinals) -> (dxp, d_recurrent, dstates0)
+Backward = Callable[..., tuple[np.ndarray, np.ndarray, tuple[np.ndarray, ...]]]
 
 
 @dataclass(frozen=True)
@@ -56,10 +56,9 @@ class CellKernel:
             of ``(B, H)``; ``y`` ``(T, B, H)`` is written, and ``hprev`` ``(T, B, H)`` holds
             ``h_{t−1}`` of every step (for ``dW_hh``).
         backward: ``(saved, w_hh, lengths, reverse, dy, dfinals)`` →
-            ``(dxp, recurrent, dstates0)``: ``dxp = dL/dxp`` ``(G, T, B, H)``, and
-            ``recurrent[g]`` ``(T, B, H)`` the gradient of gate ``g``'s recurrent
-            pre-activation ``W_hh h + b_hh`` — ``dxp[g]`` itself for every gate whose ``b_hh``
-            folds into the projection.
+            ``(dxp, d_recurrent, dstates0)``: ``dxp = dL/dxp`` ``(G, T, B, H)``, and
+            ``d_recurrent`` ``(G, T, B, H)`` the gradient of the recurrent pre-activation
+            ``W_hh h + b_hh`` — ``dxp`` itself when ``b_hh`` folds into the projection.
     """
 
     gates: int

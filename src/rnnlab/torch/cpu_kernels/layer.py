@@ -7,7 +7,7 @@ inputs, outputs and parameters as ``torch.nn.RNN/LSTM/GRU(batch_first=True)`` wi
 
 forward, per direction::
 
-    x̂_g = X W_igᵀ + b_g      one (T·B × I) @ (I × H) product per gate, for all steps
+    x̂_g = X W_igᵀ + b_g      for all steps and gates: one batched product (G × T·B × I × H)
     y, h_n, … = scan(x̂)      the cell's fused scan (:class:`~.kernel.CellKernel`)
 
 backward, per direction, from the scan's ``dL/dx̂`` and the recurrent pre-activation's
@@ -17,9 +17,11 @@ gradient ``dÂ`` (equal to ``dL/dx̂`` except where the cell keeps a bias inside
     dW_hg = dÂ_gᵀ Hprev    db_hg = Σ dÂ_g        (sums over all steps and rows)
 
 so only the recurrence itself is sequential; the products above are whole-sequence matrix
-products in torch (MKL). Sequences inside are time-major ``(T, B, F)`` (see
-:mod:`~.kernel` for the layout) and the stack converts from and to batch-first once at each
-end, as ``torch.nn`` does. Dropout between layers is
+products in torch (MKL), each one batched call over the gates: at the small sizes rnnlab
+trains, torch's cost per call (several µs) matters as much as the arithmetic. Sequences
+inside are time-major ``(T, B, F)`` (see :mod:`~.kernel` for the layout) and the stack
+converts from and to batch-first once at each end, as ``torch.nn`` does. Dropout between
+layers is
 ``torch.nn.functional.dropout`` on the layer's output in training mode, as in ``torch.nn``
 (same probability and scaling; the random masks are drawn differently).
 """
@@ -63,10 +65,9 @@ class FusedLayer(torch.autograd.Function):
         match_torch_threads()
         for d, (w_ih, w_hh, b_ih, b_hh) in enumerate(params):
             input_bias, inner_bias = kernel.split_bias(b_ih, b_hh, hidden)
-            xp = torch.empty(gates, steps * batch, hidden, dtype=X.dtype)
-            for g in range(gates):
-                rows = slice(g * hidden, (g + 1) * hidden)
-                torch.addmm(input_bias[rows], flat, w_ih[rows].t(), out=xp[g])
+            xp = torch.baddbmm(input_bias.view(gates, 1, hidden),
+                               flat.expand(gates, steps * batch, inputs),
+                               w_ih.view(gates, hidden, inputs).transpose(1, 2))
             y = np.empty((steps, batch, hidden), dtype=xp.numpy().dtype)
             state0 = tuple(_array(s) for s in states[kernel.states * d:kernel.states * (d + 1)])
             out, hprev, saved = kernel.forward(
@@ -95,23 +96,19 @@ class FusedLayer(torch.autograd.Function):
         for d, (hprev, saved) in enumerate(ctx.caches):
             w_ih, w_hh = weights[2 * d], weights[2 * d + 1]
             dfinal = tuple(_array(g) for g in dfinals[kernel.states * d:kernel.states * (d + 1)])
-            dxp, recurrent, dstate0 = kernel.backward(
+            dxp, d_recurrent, dstate0 = kernel.backward(
                 saved, _array(w_hh), lengths, d == 1,
                 _array(dy[:, :, d * hidden:(d + 1) * hidden]), dfinal)
+            dxp = torch.from_numpy(dxp).view(gates, steps * batch, hidden)
+            d_rec = torch.from_numpy(d_recurrent).view(gates, steps * batch, hidden)
             previous = torch.from_numpy(hprev).view(steps * batch, hidden)
-            dw_ih, dw_hh = torch.empty_like(w_ih), torch.empty_like(w_hh)
-            db_ih = torch.empty(gates * hidden, dtype=w_hh.dtype)
-            db_hh = torch.empty_like(db_ih)
-            for g in range(gates):
-                rows = slice(g * hidden, (g + 1) * hidden)
-                dx_g = torch.from_numpy(dxp[g]).view(steps * batch, hidden)
-                da_g = torch.from_numpy(recurrent[g]).view(steps * batch, hidden)
-                torch.mm(dx_g.t(), flat, out=dw_ih[rows])
-                torch.sum(dx_g, dim=0, out=db_ih[rows])
-                torch.mm(da_g.t(), previous, out=dw_hh[rows])
-                torch.sum(da_g, dim=0, out=db_hh[rows])
-                if need_x:
-                    dX.addmm_(dx_g, w_ih[rows])
+            dw_ih = torch.matmul(dxp.transpose(1, 2), flat).view_as(w_ih)
+            dw_hh = torch.matmul(d_rec.transpose(1, 2), previous).view_as(w_hh)
+            db_ih = dxp.sum(dim=1).view(-1)
+            db_hh = d_rec.sum(dim=1).view(-1)
+            if need_x:
+                for g, w_g in enumerate(w_ih.view(gates, hidden, inputs)):
+                    dX.addmm_(dxp[g], w_g)
             grads += [dw_ih, dw_hh, db_ih, db_hh]
             dstates.extend(torch.from_numpy(s) for s in dstate0)
         dX = None if dX is None else dX.view(steps, batch, inputs)

@@ -140,7 +140,7 @@ def _backward(saved, w_hh, lengths, reverse, dy, dfinals):
     dxp = np.empty_like(gates)
     lstm_backward_scan(gates, cprev, tanh_c, w_hh.reshape(4, hidden, hidden), lengths, reverse,
                        dy, dh, dc, dxp)
-    return dxp, tuple(dxp), (dh, dc)
+    return dxp, dxp, (dh, dc)
 
 
 KERNEL = CellKernel(gates=4, states=2, split_bias=_split_bias, forward=_forward,

@@ -99,7 +99,7 @@ def _scans(relu: bool) -> CellKernel:
         dh = dfinals[0].copy()
         dxp = np.empty_like(acts)
         rnn_backward_scan(acts, w_hh, lengths, reverse, relu, dy, dh, dxp)
-        return dxp, (dxp[0],), (dh,)
+        return dxp, dxp, (dh,)
 
     return CellKernel(gates=1, states=1, split_bias=_split_bias, forward=forward,
                       backward=backward)
