@@ -18,12 +18,13 @@ GRU step written against them runs at 1.2–1.7 ns per unit, written otherwise a
   rows of ``B`` contiguous values rather than one loop doing everything.
 
 **BLAS.** ``np.dot`` inside a scan calls the BLAS that SciPy ships (numba links against
-``scipy.linalg.cython_blas``): one call per step computes ``W_hh h`` for all gates. At these
-sizes it beats explicit loops by 4–10× (0.6 µs against 2.4–3.2 µs for a (57 × 19) @ (19 × 32)
-product). That BLAS has a thread pool of its own, which :func:`match_torch_threads` keeps at
-``torch.get_num_threads()`` so that ``torch.set_num_threads(1)`` means one thread here too
-(a multi-threaded pool on a busy 2-core machine made one (384 × 128) @ (128 × 32) product take
-7.6 ms instead of 42 µs).
+``scipy.linalg.cython_blas``): one call per gate and step computes ``W_hh h``. At these
+sizes it beats explicit loops by 4–10× (0.6 µs against 2.4–3.2 µs for a (32 × 19) @ (19 × 57)
+product). :func:`single_threaded_blas` gives that BLAS one thread: the products of one step
+are too small to share out, and on a busy machine a second thread that has to wait for a core
+made them 3–10× slower (one (64 × 128) @ (128 × 384) product: 0.8 ms on two threads against
+0.3 ms on one; 7.6 ms against 42 µs in another run). The whole-sequence products before and
+after a scan are torch's and use torch's threads.
 
 **Activations.** :func:`sigmoid` and :func:`tanh` are libm's in float64. In float32 they are
 written here so that LLVM can vectorise them (libm's ``tanhf`` is a scalar call, 15–30 ns, and
@@ -47,11 +48,9 @@ from __future__ import annotations
 
 import math
 import os
-from typing import Any
 
 import numba
 import numpy as np
-import torch
 from llvmlite import ir
 from numba import types
 from numba.extending import intrinsic, overload
@@ -162,38 +161,27 @@ def apply_tanh(x, out):
 
 
 # ----------------------------------------------------------------------------- BLAS threads
-class _BlasThreads:
-    """Keeps the thread count of the BLAS that numba calls equal to torch's.
+_BLAS_READY = False
+
+
+def single_threaded_blas() -> None:
+    """Give the BLAS that numba calls one thread, once per process.
 
     That BLAS is SciPy's own copy when SciPy ships one (a file under SciPy's folder); a BLAS
-    shared with NumPy or with the system is left alone.
+    shared with NumPy or with the system is left as the user set it.
     """
+    global _BLAS_READY
+    if _BLAS_READY:
+        return
+    import scipy
+    import scipy.linalg.cython_blas  # loads the library numba links to
+    from threadpoolctl import ThreadpoolController
 
-    def __init__(self) -> None:
-        import scipy
-        import scipy.linalg.cython_blas  # loads the library numba links to
-        from threadpoolctl import ThreadpoolController
-
-        # No trailing separator: wheels keep the library in "scipy.libs" beside "scipy".
-        home = os.path.dirname(os.path.abspath(scipy.__file__))
-        own = [c.filepath for c in ThreadpoolController().lib_controllers
-               if c.user_api == "blas" and os.path.abspath(c.filepath).startswith(home)]
-        self.controller = ThreadpoolController().select(filepath=own) if own else None
-        self.threads: int | None = None
-
-    def match(self) -> None:
-        threads = torch.get_num_threads()
-        if self.controller is not None and threads != self.threads:
-            self.controller.limit(limits=threads)
-            self.threads = threads
-
-
-_BLAS: Any = None
-
-
-def match_torch_threads() -> None:
-    """Give the scans' BLAS as many threads as torch has (cheap when nothing changed)."""
-    global _BLAS
-    if _BLAS is None:
-        _BLAS = _BlasThreads()
-    _BLAS.match()
+    # No trailing separator: wheels keep the library in "scipy.libs" beside "scipy".
+    home = os.path.dirname(os.path.abspath(scipy.__file__))
+    controller = ThreadpoolController()
+    own = [c.filepath for c in controller.lib_controllers
+           if c.user_api == "blas" and os.path.abspath(c.filepath).startswith(home)]
+    if own:
+        controller.select(filepath=own).limit(limits=1)
+    _BLAS_READY = True

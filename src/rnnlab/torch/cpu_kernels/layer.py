@@ -34,7 +34,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from rnnlab.torch.cpu_kernels.jit import match_torch_threads
+from rnnlab.torch.cpu_kernels.jit import single_threaded_blas
 from rnnlab.torch.cpu_kernels.kernel import CellKernel
 
 _PARAMETERS = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
@@ -62,7 +62,7 @@ class FusedLayer(torch.autograd.Function):
         gates, hidden = kernel.gates, params[0][1].shape[1]
         flat = X.reshape(steps * batch, inputs)
         outputs, finals, caches = [], [], []
-        match_torch_threads()
+        single_threaded_blas()
         for d, (w_ih, w_hh, b_ih, b_hh) in enumerate(params):
             input_bias, inner_bias = kernel.split_bias(b_ih, b_hh, hidden)
             xp = torch.baddbmm(input_bias.view(gates, 1, hidden),
@@ -92,7 +92,6 @@ class FusedLayer(torch.autograd.Function):
         dX = torch.zeros_like(flat) if need_x else None
         grads: list[torch.Tensor] = []
         dstates: list[torch.Tensor] = []
-        match_torch_threads()
         for d, (hprev, saved) in enumerate(ctx.caches):
             w_ih, w_hh = weights[2 * d], weights[2 * d + 1]
             dfinal = tuple(_array(g) for g in dfinals[kernel.states * d:kernel.states * (d + 1)])
@@ -153,6 +152,6 @@ def run_stack(module: Any, kernel: CellKernel, x: torch.Tensor, h0: Any,
         for d in range(directions):
             for s in range(kernel.states):
                 finals[s].append(out[kernel.states * d + s])
-    y = X.transpose(0, 1).contiguous()
+    y = X.transpose(0, 1)   # a batch-first view, as torch.nn returns it
     result = tuple(torch.stack(f) for f in finals)
     return y, (result if kernel.states == 2 else result[0])

@@ -38,7 +38,7 @@ def rnn_forward_scan(xp, w_t, h, lengths, reverse, relu, y, hprev):
         if relu:
             for i in range(act.shape[0]):
                 v = act[i] + rec[i]
-                act[i] = v if v > zero else zero
+                act[i] = zero if v < zero else v          # NaN stays NaN, as in torch.relu
         else:
             for i in range(act.shape[0]):
                 act[i] = tanh(act[i] + rec[i])
