@@ -28,15 +28,7 @@ def blocked_medians(fns: dict[str, Callable[[], object]], repeats: int = 7, roun
     interleaved one by one: NumPy's OpenBLAS and torch's OpenMP threads each spin for a while
     after finishing, and on a 2-core machine one library's spinning threads would slow the other.
     """
-    times: dict[str, list[float]] = {name: [] for name in fns}
-    for _ in range(rounds):
-        for name, fn in fns.items():
-            for _ in range(warmup):
-                fn()
-            for _ in range(repeats):
-                start = time.perf_counter()
-                fn()
-                times[name].append(time.perf_counter() - start)
+    times = blocked_times(fns, repeats, rounds, warmup)
     return {name: statistics.median(values) for name, values in times.items()}
 
 

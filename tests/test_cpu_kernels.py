@@ -22,14 +22,6 @@ TOLERANCE = {torch.float64: 1e-10, torch.float32: 1e-5}
 CELLS = {"rnn": fast.RNN, "relu": fast.RNN, "gru": fast.GRU, "lstm": fast.LSTM}
 
 
-@pytest.fixture(autouse=True)
-def _one_torch_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
 def make_layer(cell, input_size=3, hidden=5, num_layers=1, bidirectional=False,
                dtype=torch.float64, seed=0):
     extra = {"nonlinearity": "relu"} if cell == "relu" else {}
@@ -232,8 +224,12 @@ def test_the_scans_blas_runs_on_one_thread_whatever_torch_uses():
 
     from rnnlab.torch.cpu_kernels.jit import single_threaded_blas
 
+    threads = torch.get_num_threads()
     torch.set_num_threads(2)
-    single_threaded_blas()
+    try:
+        single_threaded_blas()
+    finally:
+        torch.set_num_threads(threads)
     home = os.path.dirname(scipy.__file__)      # wheels keep the library in scipy.libs
     own = [i for i in threadpool_info() if i["filepath"].startswith(home)]
     if not own:

@@ -27,7 +27,14 @@ import numba
 import numpy as np
 
 from rnnlab.torch.cpu_kernels.jit import JIT, sigmoid, tanh
-from rnnlab.torch.cpu_kernels.kernel import CellKernel, all_valid, flat, recurrent_products
+from rnnlab.torch.cpu_kernels.kernel import (
+    CellKernel,
+    all_valid,
+    flat,
+    hold_padded_rows,
+    recurrent_products,
+    zero_padded_rows,
+)
 
 
 @numba.njit(**JIT)
@@ -36,7 +43,6 @@ def gru_forward_scan(xp, w_t, b_hn, h, lengths, reverse, y, hprev, q):
     ``(H, H)``. ``h`` ``(B, H)`` in: h0, out: h_n. Writes ``y``, ``hprev``, ``q``
     ``(T, B, H)``."""
     steps, batch, hidden = xp.shape[1], xp.shape[2], xp.shape[3]
-    zero = xp.dtype.type(0.0)
     recurrent = np.empty((3, batch, hidden), dtype=xp.dtype)
     bias = np.empty((batch, hidden), dtype=xp.dtype)
     for b in range(batch):
@@ -64,10 +70,8 @@ def gru_forward_scan(xp, w_t, b_hn, h, lengths, reverse, y, hprev, q):
             h_f[i] = new
             out[i] = new
         if not all_valid(lengths, t):                                   # padding: keep h
-            for b in range(batch):
-                if t >= lengths[b]:
-                    h[b] = hprev[t, b]
-                    y[t, b] = zero
+            hold_padded_rows(lengths, t, h, hprev[t])
+            zero_padded_rows(lengths, t, y[t])
 
 
 @numba.njit(**JIT)

@@ -88,3 +88,19 @@ def recurrent_products(h, weights, out):
     """``out[g] = h @ weights[g]`` for every gate (one BLAS call each)."""
     for g in range(weights.shape[0]):
         np.dot(h, weights[g], out[g])
+
+
+@numba.njit(**JIT)
+def hold_padded_rows(lengths, t, state, previous):
+    """Rows ``b`` with ``t ≥ lengths[b]`` take back their state from before the step."""
+    for b in range(lengths.shape[0]):
+        if t >= lengths[b]:
+            state[b] = previous[b]
+
+
+@numba.njit(**JIT)
+def zero_padded_rows(lengths, t, out):
+    """Rows ``b`` with ``t ≥ lengths[b]`` output 0, as ``pad_packed_sequence`` pads."""
+    for b in range(lengths.shape[0]):
+        if t >= lengths[b]:
+            out[b] = 0.0

@@ -24,7 +24,14 @@ import numba
 import numpy as np
 
 from rnnlab.torch.cpu_kernels.jit import JIT, sigmoid, tanh
-from rnnlab.torch.cpu_kernels.kernel import CellKernel, all_valid, flat, recurrent_products
+from rnnlab.torch.cpu_kernels.kernel import (
+    CellKernel,
+    all_valid,
+    flat,
+    hold_padded_rows,
+    recurrent_products,
+    zero_padded_rows,
+)
 
 
 @numba.njit(**JIT)
@@ -33,7 +40,6 @@ def lstm_forward_scan(xp, w_t, h, c, lengths, reverse, y, hprev, cprev, tanh_c):
     ``W_hgᵀ``. ``h``, ``c`` ``(B, H)`` in: h0, c0, out: h_n, c_n. Writes ``y``, ``hprev``,
     ``cprev`` and ``tanh_c`` ``(T, B, H)``."""
     steps, batch, hidden = xp.shape[1], xp.shape[2], xp.shape[3]
-    zero = xp.dtype.type(0.0)
     recurrent = np.empty((4, batch, hidden), dtype=xp.dtype)
     h_f, c_f = flat(h), flat(c)
     for s in range(steps):
@@ -61,11 +67,9 @@ def lstm_forward_scan(xp, w_t, h, c, lengths, reverse, y, hprev, cprev, tanh_c):
             h_f[k] = o[k] * v
             out[k] = o[k] * v
         if not all_valid(lengths, t):                                   # padding: keep h, c
-            for b in range(batch):
-                if t >= lengths[b]:
-                    h[b] = hprev[t, b]
-                    c[b] = cprev[t, b]
-                    y[t, b] = zero
+            hold_padded_rows(lengths, t, h, hprev[t])
+            hold_padded_rows(lengths, t, c, cprev[t])
+            zero_padded_rows(lengths, t, y[t])
 
 
 @numba.njit(**JIT)

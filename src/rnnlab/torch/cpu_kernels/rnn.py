@@ -20,7 +20,13 @@ import numba
 import numpy as np
 
 from rnnlab.torch.cpu_kernels.jit import JIT, tanh
-from rnnlab.torch.cpu_kernels.kernel import CellKernel, all_valid, flat
+from rnnlab.torch.cpu_kernels.kernel import (
+    CellKernel,
+    all_valid,
+    flat,
+    hold_padded_rows,
+    zero_padded_rows,
+)
 
 
 @numba.njit(**JIT)
@@ -48,10 +54,8 @@ def rnn_forward_scan(xp, w_t, h, lengths, reverse, relu, y, hprev):
             h_f[i] = act[i]
             out[i] = act[i]
         if not all_valid(lengths, t):                                   # padding: keep h
-            for b in range(batch):
-                if t >= lengths[b]:
-                    h[b] = hprev[t, b]
-                    y[t, b] = zero
+            hold_padded_rows(lengths, t, h, hprev[t])
+            zero_padded_rows(lengths, t, y[t])
 
 
 @numba.njit(**JIT)
