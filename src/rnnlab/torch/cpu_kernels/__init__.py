@@ -121,7 +121,7 @@ def kernel_for(module: Any, x: torch.Tensor):
             says why), or the choice itself is not one of :data:`CHOICES`.
     """
     choice = getattr(module, "kernels", None) or _default
-    _check_choice(choice, "kernels")
+    _check_choice(choice, "kernels (a layer's attribute or RNNLAB_KERNELS)")
     if choice == "torch" or torch.jit.is_scripting() or torch.jit.is_tracing() \
             or torch.compiler.is_compiling() or torch.onnx.is_in_onnx_export():
         return None

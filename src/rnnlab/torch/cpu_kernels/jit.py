@@ -5,7 +5,10 @@ dtype, then loaded from ``__pycache__`` — or numba's user cache when the packa
 read-only — in about a tenth of a second), ``error_model="numpy"`` (a division by zero gives
 inf/NaN as in NumPy instead of raising, which is what lets the loops with divisions vectorise)
 and ``nogil=True``. numba writes a cache file under a temporary name and renames it, so two
-processes compiling the same scan at once both succeed and one of the two files wins.
+processes compiling the same scan at once both succeed and one of the two files wins. numba
+checks only the file of the cached function itself: after editing this file or ``kernel.py``,
+delete ``cpu_kernels/__pycache__/*.nbi`` and ``*.nbc``, or the scans in ``rnn.py``, ``gru.py``
+and ``lstm.py`` keep the old code (a fresh checkout or install is not affected).
 
 **Loops that vectorise.** LLVM vectorises an inner loop only when it can prove consecutive
 accesses and few possible overlaps. Two rules keep the scans' loops vectorised (measured: a
