@@ -58,7 +58,9 @@ class FlatParameters:
 
     def clip(self, max_norm: float) -> float:
         """``clip_grad_norm_(parameters, max_norm)`` on the views; returns the total norm."""
-        total = nn.utils.get_total_norm(self.grads, 2.0)
+        # The computation of torch.nn.utils.get_total_norm (per-tensor norms, then their norm),
+        # without its per-call wrappers (54 µs against 30 µs here).
+        total = torch.linalg.vector_norm(torch.stack(torch._foreach_norm(self.grads, 2.0)), 2.0)
         coefficient = torch.clamp(max_norm / (total + 1e-6), max=1.0)
         self.flat.grad.mul_(coefficient)
         return float(total)

@@ -126,9 +126,9 @@ def gru_backward_scan(gates, hprev, q, w, lengths, reverse, dy, dh, dxp, drec):
 
 def _split_bias(b_ih, b_hh, hidden: int):
     """``b_hr``, ``b_hz`` join the projection; ``b_hn`` stays inside the reset product."""
-    projection = b_ih.clone()
+    projection = b_ih.copy()
     projection[:2 * hidden] += b_hh[:2 * hidden]
-    return projection, b_hh[2 * hidden:].contiguous()
+    return projection, b_hh[2 * hidden:]
 
 
 def _forward(xp, w_hh, b_hn, states0, lengths, reverse, y):

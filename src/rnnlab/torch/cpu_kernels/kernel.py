@@ -48,8 +48,9 @@ class CellKernel:
     Attributes:
         gates: gate blocks stacked in ``W_ih``/``W_hh`` (``G``; the projection has ``G·H`` rows).
         states: 1 (``h``) or 2 (``h, c``).
-        split_bias: ``(b_ih, b_hh, H) -> (input_bias (G·H,), inner_bias)``; the input bias is
-            added to the projection, the inner one (possibly empty) goes to the scan.
+        split_bias: ``(b_ih, b_hh, H) -> (input_bias (G·H,), inner_bias)`` on NumPy arrays
+            (never modifying its inputs); the input bias is added to the projection, the inner
+            one (possibly empty) goes to the scan.
         forward: ``(xp, w_hh, inner_bias, states0, lengths, reverse, y)`` →
             ``(finals, hprev, saved)``. ``xp`` ``(G, T, B, H)`` is the projection (the scan
             may overwrite it), ``w_hh`` PyTorch's ``(G·H, H)``, ``states0``/``finals`` tuples

@@ -64,15 +64,15 @@ class FusedLayer(torch.autograd.Function):
         outputs, finals, caches = [], [], []
         single_threaded_blas()
         for d, (w_ih, w_hh, b_ih, b_hh) in enumerate(params):
-            input_bias, inner_bias = kernel.split_bias(b_ih, b_hh, hidden)
-            xp = torch.baddbmm(input_bias.view(gates, 1, hidden),
+            input_bias, inner_bias = kernel.split_bias(_array(b_ih), _array(b_hh), hidden)
+            xp = torch.baddbmm(torch.from_numpy(input_bias).view(gates, 1, hidden),
                                flat.expand(gates, steps * batch, inputs),
                                w_ih.view(gates, hidden, inputs).transpose(1, 2))
             y = np.empty((steps, batch, hidden), dtype=xp.numpy().dtype)
             state0 = tuple(_array(s) for s in states[kernel.states * d:kernel.states * (d + 1)])
             out, hprev, saved = kernel.forward(
                 xp.numpy().reshape(gates, steps, batch, hidden), _array(w_hh),
-                _array(inner_bias), state0, lengths, d == 1, y)
+                np.ascontiguousarray(inner_bias), state0, lengths, d == 1, y)
             outputs.append(torch.from_numpy(y))
             finals.extend(torch.from_numpy(s) for s in out)
             caches.append((hprev, saved))
