@@ -103,6 +103,13 @@ def _unsupported(module: Any, x: torch.Tensor, key: str) -> str | None:
     return None
 
 
+def _compiling() -> bool:
+    """Whether ``torch.compile``/``torch.export`` is tracing (``torch.compiler`` has the test
+    from torch 2.3 on; before that nothing here can be compiled)."""
+    test = getattr(getattr(torch, "compiler", None), "is_compiling", None)
+    return bool(test()) if test is not None else False
+
+
 def _load(key: str):
     if key not in _loaded:
         name, attribute = REGISTRY[key]
@@ -123,7 +130,7 @@ def kernel_for(module: Any, x: torch.Tensor):
     choice = getattr(module, "kernels", None) or _default
     _check_choice(choice, "kernels (a layer's attribute or RNNLAB_KERNELS)")
     if choice == "torch" or torch.jit.is_scripting() or torch.jit.is_tracing() \
-            or torch.compiler.is_compiling() or torch.onnx.is_in_onnx_export():
+            or _compiling() or torch.onnx.is_in_onnx_export():
         return None
     key = getattr(module, "kernel_key", None) or getattr(module, "mode", "")
     if choice == "auto" and key not in AUTO:

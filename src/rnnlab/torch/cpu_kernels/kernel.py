@@ -12,11 +12,11 @@ operand is a plain ``(T·B, F)`` matrix for one BLAS product; gate pre-activatio
 gate-major, ``(G, T, B, H)``, so that one gate of one step is a contiguous ``(B, H)`` block
 and the elementwise work of a step runs as flat loops over ``B·H`` values (vectorised, with
 no ragged ends when ``H`` is not a multiple of the vector width). States are ``(B, H)``.
-Measured against two alternatives on a GRU step (ns per hidden unit and step, median of 25):
-``(B, T, F)``-style rows of ``H`` gave 5–12 at ``H`` = 16–34 where flat blocks gave 4–5, and
-features-outermost sequences ``(F, T, B)`` read each step's rows from pages ``T·B`` apart:
-8–42 against 4.5–15 at ``H`` = 128; feature-major step blocks stored ``(T, F, B)`` instead made
-the weight-gradient products batched or copied (2–5× the time of one product at 64×100).
+Measured on prototypes of a GRU step (ns per hidden unit and step, median of 25): loops over
+rows of ``H`` (batch-major blocks) gave 5–12 at ``H`` = 16–34 where long contiguous rows gave
+3.6–5.7; features-outermost sequences ``(F, T, B)`` read each step's rows from pages ``T·B``
+apart: 8–42 against 4.5–15 at ``H`` = 128; feature-major step blocks stored ``(T, F, B)``
+made the weight-gradient products batched or copied (1.5–6× one plain product at 64×100).
 
 All arrays are C-contiguous in the module's dtype; ``lengths`` is ``(B,)`` int64 (``T``
 everywhere when nothing is padded); a step ``t ≥ lengths[b]`` is padding for row ``b``: its

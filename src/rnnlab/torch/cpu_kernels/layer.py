@@ -20,10 +20,10 @@ so only the recurrence itself is sequential; the products above are whole-sequen
 products in torch (MKL), each one batched call over the gates: at the small sizes rnnlab
 trains, torch's cost per call (several µs) matters as much as the arithmetic. Sequences
 inside are time-major ``(T, B, F)`` (see :mod:`~.kernel` for the layout) and the stack
-converts from and to batch-first once at each end, as ``torch.nn`` does. Dropout between
-layers is
-``torch.nn.functional.dropout`` on the layer's output in training mode, as in ``torch.nn``
-(same probability and scaling; the random masks are drawn differently).
+converts from and to batch-first once at each end, as ``torch.nn`` does (the output is a
+batch-first view, not a copy). Dropout between layers is ``torch.nn.functional.dropout`` on
+each layer's output in training mode, as in ``torch.nn`` (same probability and scaling; the
+random masks are drawn differently).
 """
 
 from __future__ import annotations
