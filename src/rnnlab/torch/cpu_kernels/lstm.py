@@ -23,15 +23,8 @@ from __future__ import annotations
 import numba
 import numpy as np
 
+from rnnlab.torch.cpu_kernels import kernel as contract
 from rnnlab.torch.cpu_kernels.jit import JIT, sigmoid, tanh
-from rnnlab.torch.cpu_kernels.kernel import (
-    CellKernel,
-    all_valid,
-    flat,
-    hold_padded_rows,
-    recurrent_products,
-    zero_padded_rows,
-)
 
 
 @numba.njit(**JIT)
@@ -41,35 +34,36 @@ def lstm_forward_scan(xp, w_t, h, c, lengths, reverse, y, hprev, cprev, tanh_c):
     ``cprev`` and ``tanh_c`` ``(T, B, H)``."""
     steps, batch, hidden = xp.shape[1], xp.shape[2], xp.shape[3]
     recurrent = np.empty((4, batch, hidden), dtype=xp.dtype)
-    h_f, c_f = flat(h), flat(c)
+    h_f, c_f = contract.flat(h), contract.flat(c)
     for s in range(steps):
         t = steps - 1 - s if reverse else s
-        recurrent_products(h, w_t, recurrent)
+        contract.recurrent_products(h, w_t, recurrent)
         for gate in range(4):
-            pre, rec = flat(xp[gate, t]), flat(recurrent[gate])
+            pre, rec = contract.flat(xp[gate, t]), contract.flat(recurrent[gate])
             if gate == 2:
                 for k in range(pre.shape[0]):
                     pre[k] = tanh(pre[k] + rec[k])
             else:
                 for k in range(pre.shape[0]):
                     pre[k] = sigmoid(pre[k] + rec[k])
-        i, f, g, o = flat(xp[0, t]), flat(xp[1, t]), flat(xp[2, t]), flat(xp[3, t])
-        c_previous = flat(cprev[t])
+        i, f = contract.flat(xp[0, t]), contract.flat(xp[1, t])
+        g, o = contract.flat(xp[2, t]), contract.flat(xp[3, t])
+        c_previous = contract.flat(cprev[t])
         for k in range(c_f.shape[0]):
             old = c_f[k]
             c_previous[k] = old
             c_f[k] = f[k] * old + i[k] * g[k]
-        tc, h_previous, out = flat(tanh_c[t]), flat(hprev[t]), flat(y[t])
+        tc, h_previous, out = contract.flat(tanh_c[t]), contract.flat(hprev[t]), contract.flat(y[t])
         for k in range(h_f.shape[0]):
             v = tanh(c_f[k])
             tc[k] = v
             h_previous[k] = h_f[k]
             h_f[k] = o[k] * v
             out[k] = o[k] * v
-        if not all_valid(lengths, t):                                   # padding: keep h, c
-            hold_padded_rows(lengths, t, h, hprev[t])
-            hold_padded_rows(lengths, t, c, cprev[t])
-            zero_padded_rows(lengths, t, y[t])
+        if not contract.all_valid(lengths, t):                                 # padding: keep h, c
+            contract.hold_padded_rows(lengths, t, h, hprev[t])
+            contract.hold_padded_rows(lengths, t, c, cprev[t])
+            contract.zero_padded_rows(lengths, t, y[t])
 
 
 @numba.njit(**JIT)
@@ -81,14 +75,15 @@ def lstm_backward_scan(gates, cprev, tanh_c, w, lengths, reverse, dy, dh, dc, dx
     g_h = np.empty((batch, hidden), dtype=gates.dtype)
     g_c = np.empty((batch, hidden), dtype=gates.dtype)
     product = np.empty((batch, hidden), dtype=gates.dtype)
-    g_h_f, g_c_f, dh_f, dc_f, product_f = flat(g_h), flat(g_c), flat(dh), flat(dc), flat(product)
+    g_h_f, g_c_f, product_f = contract.flat(g_h), contract.flat(g_c), contract.flat(product)
+    dh_f, dc_f = contract.flat(dh), contract.flat(dc)
     for s in range(steps):
         t = s if reverse else steps - 1 - s
-        full = all_valid(lengths, t)
-        dy_t = flat(dy[t])
+        full = contract.all_valid(lengths, t)
+        dy_t = contract.flat(dy[t])
         for k in range(g_h_f.shape[0]):
             g_h_f[k] = dh_f[k] + dy_t[k]
-        o, tc = flat(gates[3, t]), flat(tanh_c[t])
+        o, tc = contract.flat(gates[3, t]), contract.flat(tanh_c[t])
         for k in range(g_c_f.shape[0]):
             g_c_f[k] = dc_f[k] + g_h_f[k] * o[k] * (one - tc[k] * tc[k])
         if not full:                        # padding: no gradient enters, dh and dc pass through
@@ -96,14 +91,15 @@ def lstm_backward_scan(gates, cprev, tanh_c, w, lengths, reverse, dy, dh, dc, dx
                 if t >= lengths[b]:
                     g_h[b] = zero
                     g_c[b] = zero
-        i, f, g = flat(gates[0, t]), flat(gates[1, t]), flat(gates[2, t])
-        di, df, dg, do = flat(dxp[0, t]), flat(dxp[1, t]), flat(dxp[2, t]), flat(dxp[3, t])
+        i, f, g = contract.flat(gates[0, t]), contract.flat(gates[1, t]), contract.flat(gates[2, t])
+        di, df = contract.flat(dxp[0, t]), contract.flat(dxp[1, t])
+        dg, do = contract.flat(dxp[2, t]), contract.flat(dxp[3, t])
         for k in range(do.shape[0]):
             do[k] = g_h_f[k] * tc[k] * o[k] * (one - o[k])
         for k in range(di.shape[0]):
             di[k] = g_c_f[k] * g[k] * i[k] * (one - i[k])
             dg[k] = g_c_f[k] * i[k] * (one - g[k] * g[k])
-        c_previous = flat(cprev[t])
+        c_previous = contract.flat(cprev[t])
         for k in range(df.shape[0]):
             df[k] = g_c_f[k] * c_previous[k] * f[k] * (one - f[k])
         if full:
@@ -147,5 +143,5 @@ def _backward(saved, w_hh, lengths, reverse, dy, dfinals):
     return dxp, dxp, (dh, dc)
 
 
-KERNEL = CellKernel(gates=4, states=2, split_bias=_split_bias, forward=_forward,
+KERNEL = contract.CellKernel(gates=4, states=2, split_bias=_split_bias, forward=_forward,
                     backward=_backward)
