@@ -7,7 +7,7 @@ Names are any of :data:`BENCHMARKS`; every other argument is passed on to each b
 import importlib
 import sys
 
-BENCHMARKS = ["engines", "training_overhead", "study_speedup", "scan_forms"]
+BENCHMARKS = ["kernels", "training_overhead", "study_speedup", "engines", "scan_forms"]
 
 
 def main() -> None:

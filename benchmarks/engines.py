@@ -10,7 +10,9 @@ Conventions, so the comparison is fair:
 * torch's forward is timed under ``torch.no_grad()`` (what inference uses); its forward+backward
   builds the graph and backpropagates ``dy`` to the parameters *and* the input, as ours does;
 * the contenders are timed in turn within each round (see ``blocked_medians``);
-* both use their default thread pools on this machine (OpenBLAS for NumPy, ATen/oneDNN for torch).
+* both use their default thread pools on this machine (OpenBLAS for NumPy, ATen/oneDNN for torch);
+* "torch" is ``torch.nn`` itself (``kernels="torch"``), the baseline these figures have always
+  used; rnnlab's own CPU kernels for the torch engine are measured by ``benchmarks.kernels``.
 """
 
 from __future__ import annotations
@@ -53,6 +55,7 @@ def measure(cell: str, size: tuple[int, int, int, int], repeats: int) -> dict[st
     rng = np.random.default_rng(0)
     slow = getattr(reference, cell.upper())(inputs, hidden, seed=0)
     fast = to_torch(slow)
+    fast.kernels = "torch"
     x = rng.standard_normal((batch, steps, inputs)).astype(np.float32)
     dy = rng.standard_normal((batch, steps, hidden)).astype(np.float32)
     x_t, dy_t = torch.from_numpy(x), torch.from_numpy(dy)

@@ -28,6 +28,13 @@ def blocked_medians(fns: dict[str, Callable[[], object]], repeats: int = 7, roun
     interleaved one by one: NumPy's OpenBLAS and torch's OpenMP threads each spin for a while
     after finishing, and on a 2-core machine one library's spinning threads would slow the other.
     """
+    times = blocked_times(fns, repeats, rounds, warmup)
+    return {name: statistics.median(values) for name, values in times.items()}
+
+
+def blocked_times(fns: dict[str, Callable[[], object]], repeats: int = 7, rounds: int = 3,
+                  warmup: int = 2) -> dict[str, list[float]]:
+    """Like :func:`blocked_medians`, but every timed run's seconds (for medians and ranges)."""
     times: dict[str, list[float]] = {name: [] for name in fns}
     for _ in range(rounds):
         for name, fn in fns.items():
@@ -37,4 +44,9 @@ def blocked_medians(fns: dict[str, Callable[[], object]], repeats: int = 7, roun
                 start = time.perf_counter()
                 fn()
                 times[name].append(time.perf_counter() - start)
-    return {name: statistics.median(values) for name, values in times.items()}
+    return times
+
+
+def summary(values: list[float]) -> tuple[float, float, float]:
+    """(median, min, max)."""
+    return statistics.median(values), min(values), max(values)

@@ -1,18 +1,27 @@
-"""``rnnlab.train`` against a plain hand-written PyTorch loop: what does the loop cost?
+"""``rnnlab.train`` against a plain hand-written PyTorch loop, and the epoch cost per cell.
 
-Both train the same classifier (``SequenceInput → LSTM/GRU → Dense → Softmax``) from the same
-initial weights on the same data in the same batch order, with Adam and one ``loss.item()`` per
-iteration, on the torch engine. One timed call is one epoch:
+**Loop overhead.** Both train the same classifier (``SequenceInput → LSTM/GRU/RNN → Dense →
+Softmax``) from the same initial weights on the same data in the same batch order, with Adam
+and one ``loss.item()`` per iteration, on the CPU. One timed call is one epoch:
 
 * plain: ``for idx in batches: zero_grad; cross_entropy(model(X[idx]), y[idx]).backward();
-  step; loss.item()``;
-* rnnlab: ``rnnlab.train(model, X, y, TrainingOptions(max_epochs=1, verbose=False))`` — the whole
-  call, so input checks, engine set-up and history bookkeeping are all inside the time.
+  step; loss.item()``, where ``model`` is the recurrent layer a PyTorch user would write —
+  ``rnnlab.torch.LSTM/GRU/RNN``, so both sides run the same kernels and the ratio measures the
+  loop (``--plain-layer torch.nn`` puts ``torch.nn``'s layers in the plain loop instead);
+* rnnlab: ``rnnlab.train(model, X, y, TrainingOptions(max_epochs=1, verbose=False))`` — the
+  whole call, so input checks, engine set-up and history bookkeeping are all inside the time.
 
-Medians come from :func:`benchmarks.timing.blocked_medians` (contenders in alternating blocks).
-The target is a ratio rnnlab / plain ≤ 1.10. Run with ``python -m benchmarks training_overhead``
-(``--quick`` for a smaller run, ``--threads N`` for torch's thread count; default 1, the fastest
-and the steadiest for models this size on a shared 2-core machine).
+Sizes: ``small`` (2,000 sequences × 40 steps × 2 features, hidden 16, batch 32 — the quick
+suite's data at equal width) and ``large`` (1,024 × 50 × 32, hidden 128, batch 64). Target
+(issue 13): rnnlab / plain ≤ 1.10 for every cell at both.
+
+**Epoch cost per cell.** One epoch of ``rnnlab.train`` at the quick suite's sizes (2,000 × 40 ×
+2, batch 32, matched hidden sizes 16/19/34, regression) for the three cells, and for GRU and
+RNN also on ``torch.nn`` (``kernels="torch"``, the old engine). Target: GRU and RNN ≤ 1.25 ×
+the LSTM's epoch.
+
+Medians of blocked runs (contenders in alternating blocks), one torch thread. Run with
+``python -m benchmarks training_overhead`` (``--quick`` for fewer repeats).
 """
 
 from __future__ import annotations
@@ -25,17 +34,25 @@ import torch
 from torch import nn
 
 import rnnlab
-from benchmarks.timing import blocked_medians
+from benchmarks.timing import blocked_times, summary
+from rnnlab import torch as fast
+from rnnlab.study.matching import matched_hidden_sizes
+from rnnlab.torch.cpu_kernels import use_kernels
 
-CELLS = {"lstm": nn.LSTM, "gru": nn.GRU, "rnn": nn.RNN}
+LAYERS = {"rnnlab": {"lstm": fast.LSTM, "gru": fast.GRU, "rnn": fast.RNN},
+          "torch.nn": {"lstm": nn.LSTM, "gru": nn.GRU, "rnn": nn.RNN}}
+SIZES = {"small": dict(sequences=2000, steps=40, features=2, hidden=16, batch=32),
+         "large": dict(sequences=1024, steps=50, features=32, hidden=128, batch=64)}
+CLASSES = 10
 
 
 class PlainModel(nn.Module):
     """What one writes by hand: a recurrent layer and a linear head on the last hidden state."""
 
-    def __init__(self, cell: str, features: int, hidden: int, classes: int) -> None:
+    def __init__(self, layer: type, features: int, hidden: int, classes: int) -> None:
         super().__init__()
-        self.recurrent = CELLS[cell](features, hidden, batch_first=True)
+        self.recurrent = layer(features, hidden, batch_first=True) if layer in \
+            LAYERS["torch.nn"].values() else layer(features, hidden)
         self.head = nn.Linear(hidden, classes)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
@@ -44,13 +61,14 @@ class PlainModel(nn.Module):
         return self.head(h_n[-1])
 
 
-def make_problem(args, cell: str):
+def make_problem(size: dict, cell: str, plain_layer: str):
     rng = np.random.default_rng(0)
-    X = rng.standard_normal((args.sequences, args.steps, args.features)).astype(np.float32)
-    y = rng.integers(0, args.classes, args.sequences)
-    model = rnnlab.build(cell, input_size=args.features, hidden_size=args.hidden,
-                         output_size=args.classes, task="classify", seed=0)
-    plain = PlainModel(cell, args.features, args.hidden, args.classes)
+    X = rng.standard_normal((size["sequences"], size["steps"], size["features"]))
+    X = X.astype(np.float32)
+    y = rng.integers(0, CLASSES, size["sequences"])
+    model = rnnlab.build(cell, input_size=size["features"], hidden_size=size["hidden"],
+                         output_size=CLASSES, task="classify", seed=0)
+    plain = PlainModel(LAYERS[plain_layer][cell], size["features"], size["hidden"], CLASSES)
     with torch.no_grad():
         for name, parameter in plain.recurrent.named_parameters():
             parameter.copy_(torch.from_numpy(model.params[f"1.{name}"]))
@@ -79,12 +97,13 @@ def plain_epoch_function(plain: nn.Module, X: np.ndarray, y: np.ndarray, batch_s
     return epoch, losses
 
 
-def measure(args, cell: str) -> dict[str, float]:
-    X, y, model, plain = make_problem(args, cell)
-    options = rnnlab.TrainingOptions(max_epochs=1, batch_size=args.batch, learning_rate=1e-3,
-                                     seed=0, verbose=False, restore_best=False)
+def loop_overhead(size: dict, cell: str, repeats: int, rounds: int,
+                  plain_layer: str) -> dict[str, float]:
+    X, y, model, plain = make_problem(size, cell, plain_layer)
+    options = rnnlab.TrainingOptions(max_epochs=1, batch_size=size["batch"], learning_rate=1e-3,
+                                     seed=0, verbose=False, restore_best=False, device="cpu")
     # Same work check: the first epoch of each from identical weights gives the same losses.
-    plain_epoch, plain_losses = plain_epoch_function(plain, X, y, args.batch, 0, 1e-3)
+    plain_epoch, plain_losses = plain_epoch_function(plain, X, y, size["batch"], 0, 1e-3)
     plain_epoch()
     history = rnnlab.train(model, X, y, options)
     agreement = float(np.max(np.abs(np.array(history.iteration_loss) - plain_losses)
@@ -93,41 +112,81 @@ def measure(args, cell: str) -> dict[str, float]:
     def rnnlab_epoch() -> None:
         rnnlab.train(model, X, y, options)
 
-    medians = blocked_medians({"plain": plain_epoch, "rnnlab": rnnlab_epoch},
-                              repeats=args.repeats, rounds=args.rounds, warmup=1)
-    return {"plain": medians["plain"], "rnnlab": medians["rnnlab"],
-            "ratio": medians["rnnlab"] / medians["plain"], "agreement": agreement}
+    times = blocked_times({"plain": plain_epoch, "rnnlab": rnnlab_epoch}, repeats=repeats,
+                          rounds=rounds, warmup=1)
+    plain_s, rnnlab_s = summary(times["plain"])[0], summary(times["rnnlab"])[0]
+    return {"plain": plain_s, "rnnlab": rnnlab_s, "ratio": rnnlab_s / plain_s,
+            "agreement": agreement}
 
 
-def main(argv: list[str] | None = None) -> dict[str, dict[str, float]]:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks training_overhead")
-    parser.add_argument("--cells", default="lstm,gru")
-    parser.add_argument("--sequences", type=int, default=1024)
-    parser.add_argument("--steps", type=int, default=50)
-    parser.add_argument("--features", type=int, default=32)
-    parser.add_argument("--hidden", type=int, default=128)
-    parser.add_argument("--classes", type=int, default=10)
-    parser.add_argument("--batch", type=int, default=64)
+def epoch_costs(repeats: int, rounds: int) -> dict[str, list[float]]:
+    """Seconds per epoch of ``rnnlab.train`` at the quick suite's sizes, per cell/kernels."""
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((2000, 40, 2)).astype(np.float32)
+    y = X[:, :, :1].sum(axis=1)
+    hidden = matched_hidden_sizes(("rnn", "lstm", "gru"), 2, 1, 16)
+    options = rnnlab.TrainingOptions(max_epochs=1, batch_size=32, learning_rate=0.01, seed=0,
+                                     verbose=False, restore_best=False, device="cpu")
+    functions = {}
+    for cell, choice in (("lstm", "auto"), ("gru", "auto"), ("rnn", "auto"), ("gru", "torch"),
+                         ("rnn", "torch")):
+        model = rnnlab.build(cell, input_size=2, hidden_size=hidden[cell], output_size=1,
+                             task="regress", seed=0)
+
+        def epoch(model=model, choice=choice) -> None:
+            with use_kernels(choice):
+                rnnlab.train(model, X, y, options)
+
+        functions[f"{cell}/{choice}"] = epoch
+    return blocked_times(functions, repeats=repeats, rounds=rounds, warmup=1)
+
+
+def main(argv: list[str] | None = None) -> dict:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks training_overhead",
+                                     description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--cells", default="lstm,gru,rnn")
+    parser.add_argument("--sizes", default="small,large")
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--quick", action="store_true", help="256 sequences, 3×2 epochs")
+    parser.add_argument("--plain-layer", choices=tuple(LAYERS), default="rnnlab")
+    parser.add_argument("--quick", action="store_true", help="3 repeats × 2 rounds")
     args, _ = parser.parse_known_args(argv)  # flags meant for other benchmarks pass through
     if args.quick:
-        args.sequences, args.repeats, args.rounds = 256, 3, 2
+        args.repeats, args.rounds = 3, 2
     torch.set_num_threads(args.threads)
-    print(f"training overhead: rnnlab.train vs a plain PyTorch loop, one epoch of "
-          f"{args.sequences} sequences × {args.steps} steps × {args.features} features, hidden "
-          f"{args.hidden}, batch {args.batch}, Adam; torch {torch.__version__}, "
-          f"{args.threads} thread(s), {platform.machine()}")
-    print(f"{'cell':<6}{'plain s/epoch':>15}{'rnnlab s/epoch':>16}{'ratio':>8}"
-          f"{'loss agreement':>16}")
-    results = {}
-    for cell in args.cells.split(","):
-        row = results[cell] = measure(args, cell)
-        verdict = "ok" if row["ratio"] <= 1.10 else "over target 1.10"
-        print(f"{cell:<6}{row['plain']:>15.4f}{row['rnnlab']:>16.4f}{row['ratio']:>8.3f}"
-              f"{row['agreement']:>16.1e}  {verdict}")
+    print(f"training overhead: rnnlab.train vs a plain PyTorch loop on {args.plain_layer} "
+          f"layers, one epoch, Adam; torch {torch.__version__}, {args.threads} thread(s), "
+          f"{platform.machine()}")
+    print("| size | cell | plain s/epoch | rnnlab s/epoch | ratio (≤ 1.10) | loss agreement |")
+    print("|---|---|---:|---:|---:|---:|")
+    results: dict = {"overhead": {}}
+    for name in args.sizes.split(","):
+        size = SIZES[name]
+        label = f"{size['sequences']}×{size['steps']}×{size['features']}, H={size['hidden']}"
+        for cell in args.cells.split(","):
+            row = results["overhead"][(name, cell)] = loop_overhead(
+                size, cell, args.repeats, args.rounds, args.plain_layer)
+            print(f"| {label} | {cell} | {row['plain']:.4f} | {row['rnnlab']:.4f} | "
+                  f"**{row['ratio']:.3f}** {'✓' if row['ratio'] <= 1.10 else '✗'} | "
+                  f"{row['agreement']:.1e} |", flush=True)
+    print()
+    print("epoch of rnnlab.train at the quick suite's sizes (2000×40×2, batch 32, matched H)")
+    print("| cell | kernels | s/epoch median [range] | ratio to the LSTM (≤ 1.25) |")
+    print("|---|---|---:|---:|")
+    times = results["epochs"] = epoch_costs(args.repeats, args.rounds)
+    lstm = summary(times["lstm/auto"])[0]
+    for key, values in times.items():
+        cell, choice = key.split("/")
+        middle, low, high = summary(values)
+        ratio = middle / lstm
+        mark = "" if cell == "lstm" or choice == "torch" else (" ✓" if ratio <= 1.25 else " ✗")
+        kind = {"auto": "rnnlab (engine default)", "torch": "torch.nn"}[choice]
+        if cell == "lstm":
+            kind = "torch.nn / oneDNN (engine default)"
+        print(f"| {cell} | {kind} | {middle:.3f} [{low:.3f}–{high:.3f}] | {ratio:.2f}{mark} |",
+              flush=True)
     return results
 
 

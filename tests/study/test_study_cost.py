@@ -68,7 +68,14 @@ def test_kernels_are_named_per_engine_and_cell():
     assert kernel_name("torch", "lstm") == ("oneDNN fused LSTM" if onednn
                                             else "ATen generic loop")
     assert kernel_name("torch", "lstm", "float64") == "ATen generic loop"
-    assert kernel_name("torch", "gru") == kernel_name("torch", "rnn") == "ATen generic loop"
+    assert kernel_name("torch", "gru") == kernel_name("torch", "rnn") == \
+        "rnnlab fused CPU scan (numba)"
+    from rnnlab.torch.cpu_kernels import use_kernels
+
+    with use_kernels("torch"):   # the torch.nn path names torch's own kernels
+        assert kernel_name("torch", "gru") == "ATen generic loop"
+    with use_kernels("rnnlab"):
+        assert kernel_name("torch", "lstm") == "rnnlab fused CPU scan (numba)"
     assert kernel_name("torch", "gru", device="cuda") == "cuDNN"
     assert kernel_name("reference", "lstm") == "NumPy (rnnlab reference scan)"
     assert kernel_name("torch", "mingru") == "torch operations (rnnlab's torch form)"

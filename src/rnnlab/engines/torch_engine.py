@@ -3,8 +3,10 @@
 The network is one ``nn.Module`` whose children are named by their index in the layer list, so
 its ``state_dict`` keys are the model's own (``"1.weight_ih_l0"``, ``"3.weight"``). Recurrent
 layers are :mod:`rnnlab.torch`'s modules (``torch.nn``'s where it has the cell, ``lengths`` →
-packed sequences);
-``dropout`` between stacked layers is ``torch.nn``'s own.
+packed sequences; on the CPU rnnlab's fused kernels for the RNN and GRU, see
+:mod:`rnnlab.torch.cpu_kernels`); ``dropout`` between stacked layers is ``torch.nn``'s own. On
+the CPU the parameters are views of one buffer (:mod:`rnnlab.engines.flat_parameters`), so that
+the optimiser step and gradient clipping touch one tensor.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from torch import nn
 
 from rnnlab import layers as L
 from rnnlab.engines.base import OPTIMIZERS, BatchResult, Engine, sample_counts
+from rnnlab.engines.flat_parameters import FlatParameters
 from rnnlab.targets import IGNORE
 from rnnlab.torch import as_torch_dtype, module_for
 
@@ -112,6 +115,8 @@ class TorchEngine(Engine):
         self.weights = [p for name, p in self.network.named_parameters()
                         if "weight" in name.rpartition(".")[2]]
         self.parameters = list(self.network.parameters())
+        # cuDNN wants its own weight layout on the GPU; the flat buffer is for the CPU.
+        self.flat = FlatParameters(self.parameters) if self.torch_device.type == "cpu" else None
         self.optimizer: torch.optim.Optimizer | None = None
 
     # ------------------------------------------------------------------ data
@@ -161,12 +166,13 @@ class TorchEngine(Engine):
     # ------------------------------------------------------------------ training
     def set_optimizer(self, name: str, learning_rate: float) -> None:
         settings = OPTIMIZERS[name]
+        parameters = self.parameters if self.flat is None else [self.flat.flat]
         if name == "adam":
-            self.optimizer = torch.optim.Adam(self.parameters, lr=learning_rate, **settings)
+            self.optimizer = torch.optim.Adam(parameters, lr=learning_rate, **settings)
         elif name == "rmsprop":
-            self.optimizer = torch.optim.RMSprop(self.parameters, lr=learning_rate, **settings)
+            self.optimizer = torch.optim.RMSprop(parameters, lr=learning_rate, **settings)
         else:
-            self.optimizer = torch.optim.SGD(self.parameters, lr=learning_rate, **settings)
+            self.optimizer = torch.optim.SGD(parameters, lr=learning_rate, **settings)
 
     def set_learning_rate(self, learning_rate: float) -> None:
         for group in self.optimizer.param_groups:
@@ -174,10 +180,15 @@ class TorchEngine(Engine):
 
     def forward_backward(self, batch: _Batch) -> BatchResult:
         self.network.train()
-        self.optimizer.zero_grad(set_to_none=True)
+        if self.flat is None:
+            self.optimizer.zero_grad(set_to_none=True)
+        else:
+            self.flat.zero_grad()
         out, _ = self.network(batch.values, batch.lengths)
         loss = self._loss(out, batch)
         loss.backward()
+        if self.flat is not None:
+            self.flat.check()
         return BatchResult(loss.item(), batch.count, self._correct(out.detach(), batch.targets))
 
     def add_l2(self, l2: float) -> None:
@@ -187,6 +198,8 @@ class TorchEngine(Engine):
                     weight.grad.add_(weight, alpha=l2)
 
     def clip(self, max_norm: float) -> float:
+        if self.flat is not None:
+            return self.flat.clip(max_norm)
         return float(nn.utils.clip_grad_norm_(self.parameters, max_norm))
 
     def step(self) -> None:
@@ -231,6 +244,10 @@ class TorchEngine(Engine):
 
     def optimizer_state(self):
         state = self.optimizer.state_dict()
+        if self.flat is not None:   # saved per parameter, the layout of a per-tensor optimiser
+            state = {"state": self.flat.split_state(state["state"]),
+                     "param_groups": [{**g, "params": list(range(len(self.parameters)))}
+                                      for g in state["param_groups"]]}
         arrays: dict[str, np.ndarray] = {}
         scalars: dict[str, list] = {}
         for index, slots in state["state"].items():
@@ -256,6 +273,9 @@ class TorchEngine(Engine):
         for group in groups:
             if "betas" in group:
                 group["betas"] = tuple(group["betas"])
+        if self.flat is not None:
+            state = self.flat.join_state(state)
+            groups = [{**g, "params": [0]} for g in groups]
         self.optimizer.load_state_dict({"state": state, "param_groups": groups})
 
     def rng_state(self):

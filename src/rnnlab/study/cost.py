@@ -3,9 +3,9 @@
 These *intrinsic* costs depend on the cell and its sizes, never on the kernels of an engine, so
 they are what cost claims and the recommendation's "cheapest" read. Measured time (seconds per
 epoch, inference latency) depends on the kernel an engine happens to have for each cell — on
-torch's CPU build the LSTM reaches oneDNN's fused kernel while the GRU and the RNN run ATen's
-generic loop — so the report prints it with the engine and kernel named (:func:`kernel_name`),
-and no verdict reads it.
+the torch engine's CPU path the LSTM reaches oneDNN's fused kernel while the GRU and the RNN run
+rnnlab's numba scans, and on a GPU all three run cuDNN — so the report prints it with the
+engine and kernel named (:func:`kernel_name`), and no verdict reads it.
 
 Per layer ``k`` of a one-direction stack, with input width ``I_k`` (``I_0`` = the input size,
 deeper layers ``H``)::
@@ -146,8 +146,11 @@ def activation_floats(cell: str, input_size: int, hidden_size: int, steps: int,
 def kernel_name(engine: str, cell: str, dtype: str = "float32", device: str = "cpu") -> str:
     """Which kernel runs ``cell`` on ``engine``: what measured time per epoch really measures.
 
-    The torch engine is ``torch.nn``: on CPU a float32 LSTM reaches oneDNN's fused LSTM when
-    torch was built with it, every other case ATen's generic per-step loop; on CUDA, cuDNN.
+    The torch engine on the CPU runs rnnlab's fused scans (:mod:`rnnlab.torch.cpu_kernels`,
+    compiled with numba) for the cells its ``"auto"`` choice lists (the RNN and the GRU), and
+    ``torch.nn`` otherwise: a float32 LSTM reaches oneDNN's fused LSTM when torch was built with
+    it, anything else ATen's generic per-step loop. On CUDA it is cuDNN. Cells ``torch.nn`` does
+    not have run rnnlab's own torch form.
 
     Example:
         >>> kernel_name("reference", "gru")
@@ -162,6 +165,12 @@ def kernel_name(engine: str, cell: str, dtype: str = "float32", device: str = "c
         return "cuDNN"
     import torch
 
+    from rnnlab.torch import cpu_kernels
+
+    mode = {"rnn": "RNN_TANH", "gru": "GRU", "lstm": "LSTM"}[cell]
+    choice = cpu_kernels.current()
+    if choice == "rnnlab" or (choice == "auto" and mode in cpu_kernels.AUTO):
+        return "rnnlab fused CPU scan (numba)"
     if cell == "lstm" and dtype == "float32" and torch.backends.mkldnn.is_available():
         return "oneDNN fused LSTM"
     return "ATen generic loop"

@@ -10,7 +10,9 @@ and the modules beside it, with the same additions):
   both engines;
 * ``forward(x, h0=None, lengths=None)``: ``lengths`` packs a right-padded batch with
   ``pack_padded_sequence`` for you and pads the output back to the input's length;
-* the same input checks, raising ``ValueError`` with a clear message.
+* the same input checks, raising ``ValueError`` with a clear message;
+* on the CPU, rnnlab's fused kernels instead of ``torch.nn``'s (:mod:`rnnlab.torch.cpu_kernels`;
+  ``layer.kernels = "torch"`` keeps ``torch.nn``'s).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 from rnnlab.initializers import initial_parameters
 from rnnlab.recurrent_spec import RecurrentSpec
+from rnnlab.torch import cpu_kernels
 from rnnlab.validation import check_lengths, check_sequence_input, check_state
 
 _DTYPES = {"float32": torch.float32, "float64": torch.float64}
@@ -90,6 +93,9 @@ class _RecurrentMixin:
             check_sequence_input(tuple(x.shape), bool(torch.isfinite(x).all()), self.spec)
             if h0 is not None:
                 self._check_initial_state(h0, x.shape[0])
+        fused = cpu_kernels.forward(self, x, h0, lengths)   # rnnlab's CPU kernels, if they run
+        if fused is not None:
+            return fused
         if lengths is None:
             return super().forward(x, h0)
         batch, steps = x.shape[0], x.shape[1]

@@ -1,0 +1,157 @@
+r"""A stack of recurrent layers on the fused scans, with ``torch.nn``'s contract and autograd.
+
+:func:`run_stack` is what ``rnnlab.torch.RNN/LSTM/GRU.forward`` calls on the CPU: the same
+inputs, outputs and parameters as ``torch.nn.RNN/LSTM/GRU(batch_first=True)`` with
+``pack_padded_sequence`` for ``lengths``. Inside, each layer is one :class:`FusedLayer`
+(an ``autograd.Function``) that runs every direction:
+
+forward, per direction::
+
+    x̂_g = X W_igᵀ + b_g      for all steps and gates: one batched product (G × T·B × I × H)
+    y, h_n, … = scan(x̂)      the cell's fused scan (:class:`~.kernel.CellKernel`)
+
+backward, per direction, from the scan's ``dL/dx̂`` and the recurrent pre-activation's
+gradient ``dÂ`` (equal to ``dL/dx̂`` except where the cell keeps a bias inside the scan)::
+
+    dW_ig = dL/dx̂_gᵀ X    db_ig = Σ dL/dx̂_g    dX += dL/dx̂_g W_ig
+    dW_hg = dÂ_gᵀ Hprev    db_hg = Σ dÂ_g        (sums over all steps and rows)
+
+so only the recurrence itself is sequential; the products above are whole-sequence matrix
+products in torch (MKL), each one batched call over the gates: at the small sizes rnnlab
+trains, torch's cost per call (several µs) matters as much as the arithmetic. Sequences
+inside are time-major ``(T, B, F)`` (see :mod:`~.kernel` for the layout) and the stack
+converts from and to batch-first once at each end, as ``torch.nn`` does (the output is a
+batch-first view, not a copy). Dropout between layers is ``torch.nn.functional.dropout`` on
+each layer's output in training mode, as in ``torch.nn`` (same probability and scaling; the
+random masks are drawn differently).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from rnnlab.torch.cpu_kernels.jit import single_threaded_blas
+from rnnlab.torch.cpu_kernels.kernel import CellKernel
+
+_PARAMETERS = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
+
+
+def _array(tensor: torch.Tensor) -> np.ndarray:
+    return tensor.detach().contiguous().numpy()
+
+
+class FusedLayer(torch.autograd.Function):
+    """One layer, all its directions. ``apply(kernel, lengths, directions, X, *tensors)``.
+
+    ``X`` is ``(T, B, I)``; ``tensors`` are the four parameters of each direction (PyTorch's
+    order ``W_ih, W_hh, b_ih, b_hh``) followed by the initial states of each direction
+    (``kernel.states`` tensors of shape ``(B, H)`` each). Returns ``y`` ``(T, B, D·H)`` and the
+    final states in the same order as the initial ones.
+    """
+
+    @staticmethod
+    def forward(ctx: Any, kernel: CellKernel, lengths: np.ndarray, directions: int,
+                X: torch.Tensor, *tensors: torch.Tensor):
+        steps, batch, inputs = X.shape
+        params = [tensors[4 * d:4 * d + 4] for d in range(directions)]
+        states = tensors[4 * directions:]
+        gates, hidden = kernel.gates, params[0][1].shape[1]
+        flat = X.reshape(steps * batch, inputs)
+        outputs, finals, caches = [], [], []
+        single_threaded_blas()
+        for d, (w_ih, w_hh, b_ih, b_hh) in enumerate(params):
+            input_bias, inner_bias = kernel.split_bias(_array(b_ih), _array(b_hh), hidden)
+            xp = torch.baddbmm(torch.from_numpy(input_bias).view(gates, 1, hidden),
+                               flat.expand(gates, steps * batch, inputs),
+                               w_ih.view(gates, hidden, inputs).transpose(1, 2))
+            y = np.empty((steps, batch, hidden), dtype=xp.numpy().dtype)
+            state0 = tuple(_array(s) for s in states[kernel.states * d:kernel.states * (d + 1)])
+            out, hprev, saved = kernel.forward(
+                xp.numpy().reshape(gates, steps, batch, hidden), _array(w_hh),
+                np.ascontiguousarray(inner_bias), state0, lengths, d == 1, y)
+            outputs.append(torch.from_numpy(y))
+            finals.extend(torch.from_numpy(s) for s in out)
+            caches.append((hprev, saved))
+        ctx.kernel, ctx.lengths, ctx.caches = kernel, lengths, caches
+        ctx.save_for_backward(X, *(p for group in params for p in group[:2]))
+        y = outputs[0] if directions == 1 else torch.cat(outputs, dim=2)
+        return (y, *finals)
+
+    @staticmethod
+    def backward(ctx: Any, dy: torch.Tensor, *dfinals: torch.Tensor):
+        kernel, lengths = ctx.kernel, ctx.lengths
+        X, *weights = ctx.saved_tensors
+        steps, batch, inputs = X.shape
+        flat = X.reshape(steps * batch, inputs)
+        gates, hidden = kernel.gates, weights[1].shape[1]
+        need_x = ctx.needs_input_grad[3]
+        dX = torch.zeros_like(flat) if need_x else None
+        grads: list[torch.Tensor] = []
+        dstates: list[torch.Tensor] = []
+        for d, (hprev, saved) in enumerate(ctx.caches):
+            w_ih, w_hh = weights[2 * d], weights[2 * d + 1]
+            dfinal = tuple(_array(g) for g in dfinals[kernel.states * d:kernel.states * (d + 1)])
+            dxp, d_recurrent, dstate0 = kernel.backward(
+                saved, _array(w_hh), lengths, d == 1,
+                _array(dy[:, :, d * hidden:(d + 1) * hidden]), dfinal)
+            dxp = torch.from_numpy(dxp).view(gates, steps * batch, hidden)
+            d_rec = torch.from_numpy(d_recurrent).view(gates, steps * batch, hidden)
+            previous = torch.from_numpy(hprev).view(steps * batch, hidden)
+            dw_ih = torch.matmul(dxp.transpose(1, 2), flat).view_as(w_ih)
+            dw_hh = torch.matmul(d_rec.transpose(1, 2), previous).view_as(w_hh)
+            db_ih = dxp.sum(dim=1).view(-1)
+            db_hh = d_rec.sum(dim=1).view(-1)
+            if need_x:
+                for g, w_g in enumerate(w_ih.view(gates, hidden, inputs)):
+                    dX.addmm_(dxp[g], w_g)
+            grads += [dw_ih, dw_hh, db_ih, db_hh]
+            dstates.extend(torch.from_numpy(s) for s in dstate0)
+        dX = None if dX is None else dX.view(steps, batch, inputs)
+        return (None, None, None, dX, *grads, *dstates)
+
+
+def _initial_states(module: Any, kernel: CellKernel, h0: Any, batch: int,
+                    dtype: torch.dtype) -> list[list[torch.Tensor]]:
+    """``states[s][k]`` ``(B, H)``: state ``s`` (h, c) of layer-direction ``k = l·D + d``."""
+    count = module.num_layers * (2 if module.bidirectional else 1)
+    if h0 is None:
+        zeros = torch.zeros(batch, module.hidden_size, dtype=dtype)
+        return [[zeros] * count for _ in range(kernel.states)]
+    given = tuple(h0) if kernel.states == 2 else (h0,)
+    return [[value[k] for k in range(count)] for value in given]
+
+
+def run_stack(module: Any, kernel: CellKernel, x: torch.Tensor, h0: Any,
+              lengths: np.ndarray | None):
+    """``module``'s forward on the fused scans; ``x`` ``(B, T, I)`` on the CPU.
+
+    Returns ``(y, h_n)`` (``(y, (h_n, c_n))`` for two states) exactly as ``torch.nn`` with
+    ``batch_first=True`` and, for ``lengths``, packed sequences padded back to ``T``.
+    """
+    batch, steps, _ = x.shape
+    directions = 2 if module.bidirectional else 1
+    lengths = (np.full(batch, steps, dtype=np.int64) if lengths is None
+               else np.ascontiguousarray(lengths, dtype=np.int64))
+    states = _initial_states(module, kernel, h0, batch, x.dtype)
+    finals: list[list[torch.Tensor]] = [[] for _ in range(kernel.states)]
+    X = x.transpose(0, 1).contiguous()
+    for layer in range(module.num_layers):
+        if layer > 0 and module.dropout > 0 and module.training:
+            X = F.dropout(X, module.dropout, training=True)
+        tensors = []
+        for d in range(directions):
+            suffix = f"_l{layer}" + ("_reverse" if d == 1 else "")
+            tensors += [getattr(module, name + suffix) for name in _PARAMETERS]
+        for d in range(directions):
+            tensors += [states[s][layer * directions + d] for s in range(kernel.states)]
+        X, *out = FusedLayer.apply(kernel, lengths, directions, X, *tensors)
+        for d in range(directions):
+            for s in range(kernel.states):
+                finals[s].append(out[kernel.states * d + s])
+    y = X.transpose(0, 1)   # a batch-first view, as torch.nn returns it
+    result = tuple(torch.stack(f) for f in finals)
+    return y, (result if kernel.states == 2 else result[0])
