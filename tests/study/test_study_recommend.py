@@ -74,6 +74,8 @@ def test_an_equivalent_cell_that_is_significantly_worse_is_not_recommended():
     assert rec.top_group == ["lstm", "rnn"] and rec.eligible == ["lstm"]
     assert rec.cell == "lstm"
     assert "the vanilla RNN is left out because the LSTM is significantly better" in rec.text
+    # Significant *and* inside the margin: the text says both, so neither reads as a slip.
+    assert "(by less than the ±0.05 equivalence margin)" in rec.text
 
 
 def test_costs_within_the_tie_margin_are_equal_and_the_higher_skill_wins():

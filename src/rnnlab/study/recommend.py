@@ -222,6 +222,12 @@ def _text(a: Analysis, rec: Recommendation, here: list[Group], tuned: bool,
                 pair_fact(a.comparison(rec.task, rec.length, g.cell, out)), ALPHA) > 0]
             why += (f"; the {names([out])} is left out because the {names(beaters)} "
                     f"{'is' if len(beaters) == 1 else 'are'} significantly better than it")
+            if any(equivalent(pair_fact(a.comparison(rec.task, rec.length, b, out)),
+                              EQUIVALENCE_MARGIN)
+                   for b in beaters):
+                # Both are true and both are shown: a tiny but consistent lead is significant
+                # and still inside the equivalence margin.
+                why += f" (by less than the ±{EQUIVALENCE_MARGIN:g} equivalence margin)"
         if rec.candidates != rec.eligible:
             verb = "solves" if len(rec.candidates) == 1 else "solve"
             rest = "the rest" if rec.eligible != rec.top_group else "those"
