@@ -188,6 +188,10 @@ def test_auto_uses_rnnlabs_kernels_for_gru_and_rnn_and_torch_nn_for_lstm():
     assert kernel_for(make_layer("gru"), x) is not None
     assert kernel_for(make_layer("rnn"), x) is not None
     assert kernel_for(make_layer("lstm"), x) is None
+    assert kernel_for(make_layer("lstm"), x, [3, 3]) is None   # equal lengths: oneDNN
+    # Different lengths: torch.nn would pack the batch, which leaves oneDNN (≈13× slower).
+    assert kernel_for(make_layer("lstm"), x, [3, 1]) is not None
+    assert kernel_for(make_layer("lstm"), x, torch.tensor([2, 3])) is not None
     forced = make_layer("lstm")
     forced.kernels = "rnnlab"
     assert kernel_for(forced, x) is not None

@@ -74,6 +74,7 @@ def test_kernels_are_named_per_engine_and_cell():
 
     with use_kernels("torch"):   # the torch.nn path names torch's own kernels
         assert kernel_name("torch", "gru") == "ATen generic loop"
+    assert kernel_name("torch", "lstm", ragged=True) == "rnnlab fused CPU scan (numba)"
     with use_kernels("rnnlab"):
         assert kernel_name("torch", "lstm") == "rnnlab fused CPU scan (numba)"
     assert kernel_name("torch", "gru", device="cuda") == "cuDNN"

@@ -143,14 +143,16 @@ def activation_floats(cell: str, input_size: int, hidden_size: int, steps: int,
     return batch_size * steps * per_step
 
 
-def kernel_name(engine: str, cell: str, dtype: str = "float32", device: str = "cpu") -> str:
+def kernel_name(engine: str, cell: str, dtype: str = "float32", device: str = "cpu",
+                ragged: bool = False) -> str:
     """Which kernel runs ``cell`` on ``engine``: what measured time per epoch really measures.
 
     The torch engine on the CPU runs rnnlab's fused scans (:mod:`rnnlab.torch.cpu_kernels`,
-    compiled with numba) for the cells its ``"auto"`` choice lists (the RNN and the GRU), and
-    ``torch.nn`` otherwise: a float32 LSTM reaches oneDNN's fused LSTM when torch was built with
-    it, anything else ATen's generic per-step loop. On CUDA it is cuDNN. Cells ``torch.nn`` does
-    not have run rnnlab's own torch form.
+    compiled with numba) for the cells its ``"auto"`` choice lists (the RNN and the GRU; the
+    LSTM too when the data's sequences differ in length, ``ragged``), and ``torch.nn``
+    otherwise: a float32 LSTM reaches oneDNN's fused LSTM when torch was built with it, anything
+    else ATen's generic per-step loop. On CUDA it is cuDNN. Cells ``torch.nn`` does not have run
+    rnnlab's own torch form.
 
     Example:
         >>> kernel_name("reference", "gru")
@@ -169,7 +171,8 @@ def kernel_name(engine: str, cell: str, dtype: str = "float32", device: str = "c
 
     mode = {"rnn": "RNN_TANH", "gru": "GRU", "lstm": "LSTM"}[cell]
     choice = cpu_kernels.current()
-    if choice == "rnnlab" or (choice == "auto" and mode in cpu_kernels.AUTO):
+    auto = mode in cpu_kernels.AUTO or (ragged and mode in cpu_kernels.AUTO_RAGGED)
+    if choice == "rnnlab" or (choice == "auto" and auto):
         return "rnnlab fused CPU scan (numba)"
     if cell == "lstm" and dtype == "float32" and torch.backends.mkldnn.is_available():
         return "oneDNN fused LSTM"

@@ -79,6 +79,14 @@ def _mean_steps(X: Any) -> float:
     return float(np.mean([len(x) for x in X])) if len(X) else math.nan
 
 
+def _ragged(X: Any) -> bool:
+    """Whether the training sequences differ in length (the kernel the LSTM gets depends on
+    it; see :func:`rnnlab.study.cost.kernel_name`)."""
+    if isinstance(X, np.ndarray):
+        return False
+    return len({len(x) for x in X}) > 1
+
+
 def _time_per_epoch(history: Any, steps_per_epoch: int) -> float | None:
     """Median seconds per full epoch; an epoch cut short by a step or time budget counts
     scaled up to a full one (by its share of the epoch's steps), so budgets compare."""
@@ -141,7 +149,8 @@ def execute(run_fields: dict[str, Any],
     extra: dict[str, Any] = {"input_size": EMBEDDING_DIM if text else input_size,
                              "output_size": output_size, "steps_per_sequence": _mean_steps(X),
                              "task_kind": dataset.task,
-                             "kernel": kernel_name(run.engine, run.cell, run.dtype, "cpu"),
+                             "kernel": kernel_name(run.engine, run.cell, run.dtype, "cpu",
+                                                   ragged=_ragged(X)),
                              "device": "cpu"}
     final = run.role != "trial"
     probe = isinstance(X_test, np.ndarray) and run.measure and final
