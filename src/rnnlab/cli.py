@@ -203,6 +203,9 @@ def compare(
     tune_grid: Annotated[str | None, typer.Option(
         "--tune-grid", help="Learning rates to try with --tune lr, e.g. 0.001,0.003,0.01.",
         show_default="5 half-decade steps around --lr")] = None,
+    tune_epochs: Annotated[int | None, typer.Option(
+        "--tune-epochs", help="Epochs of each learning-rate trial.",
+        show_default="the final runs' budget; 4 for the classic suite")] = None,
     param: Annotated[list[str] | None, typer.Option(
         "--param", "-p", help="Dataset parameter KEY=VALUE (repeatable; keys listed below).")
     ] = None,
@@ -248,7 +251,8 @@ def compare(
                           hidden_size=hidden_size, epochs=epochs, steps=steps, seconds=seconds,
                           learning_rate=learning_rate, batch_size=batch_size,
                           optimizer=optimizer, threshold=threshold, tune=tune,
-                          tune_grid=_ints(tune_grid, "tune-grid", float))
+                          tune_grid=_ints(tune_grid, "tune-grid", float),
+                          tune_epochs=tune_epochs)
     console = Console(stderr=False)
     try:
         result = run_study(config, out, workers=workers, executor=executor, address=address,

@@ -10,6 +10,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -52,6 +53,19 @@ def test_every_cell_gets_the_same_trials_on_seeds_no_final_run_uses():
     assert len(trial_runs(custom)) == 2 * 2 * 2 * 3
 
 
+def test_tune_epochs_shortens_every_trial_alike_and_leaves_the_final_runs_alone(tmp_path):
+    short = replace(CONFIG, tune_epochs=1)
+    assert {r.epochs for r in trial_runs(short)} == {1}
+    assert {r.epochs for r in trial_runs(CONFIG)} == {CONFIG.epochs}
+    assert expand(short) == expand(CONFIG)
+    # A different trial budget is a different trial: its key changes, a final run's does not.
+    assert {r.key for r in trial_runs(short)}.isdisjoint(r.key for r in trial_runs(CONFIG))
+    run_study(short, tmp_path, workers=1, progress=False, function=fake_execute)
+    report = check_report(tmp_path)
+    assert report["settings"]["tuning"]["trial_epochs"] == 1
+    assert "with the same budget (1 epochs each)" in (tmp_path / "report.md").read_text()
+
+
 def test_a_final_run_keeps_the_key_it_had_before_tuning_existed():
     run = expand(StudyConfig(tasks=(TASK,), seeds=(0,)))[0]
     old_fields = {k: v for k, v in run.to_dict().items() if k != "role"}
@@ -88,7 +102,7 @@ def test_final_runs_train_at_each_cells_chosen_rate_and_the_report_shows_it(tmp_
     assert report["settings"]["tuning"] == {"mode": "lr", "grid": [0.001, 0.00316, 0.01,
                                                                    0.0316, 0.1],
                                             "trial_seeds": [TRIAL_SEED_BASE],
-                                            "trials_per_cell": 5}
+                                            "trials_per_cell": 5, "trial_epochs": 2}
     text = (tmp_path / "report.md").read_text()
     assert "Learning rate tuned per cell" in text and "| tuned per cell |" in text
     assert "0.0316 (tuned)" in text and "lr_sensitivity.png" in text
@@ -127,6 +141,8 @@ def test_tuning_is_on_by_default_for_standard_classic_and_data_but_not_quick():
     assert build_config(suite="standard").tune == "lr"
     assert build_config(suite="standard").seeds == (0, 1, 2, 3, 4)
     assert build_config(suite="classic").tune == "lr"
+    assert build_config(suite="classic").tune_epochs == 4
+    assert build_config(suite="classic", tune_epochs=20).tune_epochs == 20
     assert build_config(suite="quick").tune is None
     assert build_config(suite="quick", tune="lr").tune == "lr"
     assert build_config(suite="standard", tune="none").tune is None
@@ -137,6 +153,7 @@ def test_tuning_is_on_by_default_for_standard_classic_and_data_but_not_quick():
     ({"tune": "lr", "tune_grid": []}, "tune_grid is empty"),
     ({"tune": "lr", "tune_grid": [0.01, -1]}, "tune_grid learning rate must be a positive"),
     ({"seeds": [TRIAL_SEED_BASE]}, "kept for the learning-rate trials"),
+    ({"tune": "lr", "tune_epochs": 0}, "tune_epochs must be a positive"),
 ])
 def test_bad_tuning_settings_are_one_clear_sentence(kwargs, message):
     with pytest.raises(StudyError, match=message) as caught:

@@ -48,14 +48,17 @@ def compare_paper_scale(out: Path, **run_options: Any) -> None:
 
 def reproductions_command(studies: list[Path], out: Path, plan_scale: str | None) -> None:
     """Write ``out`` from the databases under ``studies``, or print a plan (``--plan``)."""
-    from rnnlab.study.classic import SCALES, laptop, paper_parts, plan
+    from rnnlab.study.api import build_config
+    from rnnlab.study.classic import SCALES, paper_parts, plan
     from rnnlab.study.reproduction_report import write_docs
 
     screen = console()
     if plan_scale is not None:
         if plan_scale not in SCALES:
             raise StudyError(f"unknown scale {plan_scale!r}; expected {' or '.join(SCALES)}")
-        parts = [("classic", laptop())] if plan_scale == "laptop" else paper_parts()
+        # The laptop suite as `rnnlab compare --suite classic` runs it, tuning trials included.
+        parts = ([("classic", build_config(suite="classic"))] if plan_scale == "laptop"
+                 else paper_parts())
         screen.print(plan(parts).text())
         return
     if not studies:

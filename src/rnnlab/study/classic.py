@@ -38,6 +38,10 @@ from rnnlab.study.grid import RunConfig, expand
 
 SCALES = ("laptop", "paper")
 EPOCHS_LAPTOP = 20
+#: Epochs of each learning-rate trial at laptop scale (a fifth of a final run): ``compare``
+#: tunes the classic suite (5 rates per cell and setting), and full-length trials would more
+#: than double its time.
+TUNE_EPOCHS_LAPTOP = 4
 EPOCHS_HS97 = 100
 
 #: Microseconds per time step of one training step (forward, backward, Adam) on a batch of 32,
@@ -81,7 +85,7 @@ def laptop() -> StudyConfig:
                TaskSpec("adding_bai18", (600,), {"n_train": 800, "n_val": 200, "n_test": 1000}),
                TaskSpec("copy_bai18", (1000,), {"n_train": 480, "n_val": 100, "n_test": 500})),
         seeds=(0, 1, 2), hidden_size=24, epochs=EPOCHS_LAPTOP, learning_rate=0.005,
-        batch_size=BATCH, measure=False)
+        batch_size=BATCH, measure=False, tune_epochs=TUNE_EPOCHS_LAPTOP)
 
 
 @dataclass(frozen=True)
@@ -189,12 +193,14 @@ class Plan:
         lines = []
         groups: dict[tuple, list[PlannedRun]] = {}
         for r in self.runs:
-            groups.setdefault((r.part, r.run.task, r.run.length, r.run.cell), []).append(r)
-        for (part, task, length, cell), mine in groups.items():
+            groups.setdefault((r.part, r.run.task, r.run.length, r.run.cell, r.run.role),
+                              []).append(r)
+        for (part, task, length, cell, role), mine in groups.items():
             first = mine[0]
+            what = "learning-rate trials" if role == "trial" else "seeds"
             lines.append(f"  {part} · {task}" + (f" T={length}" if length else "")
                          + f" · {cell} H={first.run.hidden_size} "
-                           f"({first.run.expected_parameters:,} parameters) · {len(mine)} seeds "
+                           f"({first.run.expected_parameters:,} parameters) · {len(mine)} {what} "
                            f"× {first.steps:,} steps of {first.run.batch_size} sequences")
         for part in dict.fromkeys(r.part for r in self.runs):
             mine = [r for r in self.runs if r.part == part]
@@ -254,10 +260,13 @@ def _mean_length(task: TaskSpec, length: int | None) -> tuple[float, bool]:
 def plan(parts: list[tuple[str, StudyConfig]] | list[Part], cores: int = 2) -> Plan:
     """Every run of ``parts`` with its step budget and cost — loading only tiny probes.
 
-    The runs are those :func:`rnnlab.study.grid.expand` makes for each configuration, with the
+    The runs are the learning-rate trials (:func:`rnnlab.study.tuning.trial_runs`, when the
+    configuration tunes) and the final runs :func:`rnnlab.study.grid.expand` makes, with the
     same keys (the splits' sizes do not change a task's input and output sizes, so the probe
     runs are turned back into the real ones).
     """
+    from rnnlab.study.tuning import trial_runs
+
     runs: list[PlannedRun] = []
     for item in parts:
         name, config = (item.name, item.config) if isinstance(item, Part) else item
@@ -265,14 +274,14 @@ def plan(parts: list[tuple[str, StudyConfig]] | list[Part], cores: int = 2) -> P
                    for n in (task.lengths or (None,))}
         probes = replace(config, tasks=tuple(_probe(t) for t in config.tasks))
         shapes = {key: _mean_length(task, key[1]) for key, task in by_task.items()}
-        for probe_run in expand(probes):
+        for probe_run in trial_runs(probes) + expand(probes):
             task = by_task[probe_run.task, probe_run.length]
             params = dict(task.params, seed=probe_run.seed)
             if probe_run.length is not None:
                 params["length"] = probe_run.length
             run = replace(probe_run, task_params=params)
             n_train = _training_size(task)
-            steps = (config.epochs or 1) * math.ceil(n_train / config.batch_size)
+            steps = (probe_run.epochs or 1) * math.ceil(n_train / config.batch_size)
             if config.steps is not None:
                 steps = min(steps, config.steps)
             mean, ragged = shapes[probe_run.task, probe_run.length]

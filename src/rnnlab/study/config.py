@@ -91,6 +91,9 @@ class StudyConfig:
         tune_grid: the learning rates to try; ``None`` is the log grid around
             ``learning_rate`` of :func:`rnnlab.study.tuning.learning_rate_grid`.
         tune_seeds: trial seeds per learning rate.
+        tune_epochs: epochs of each trial; ``None`` gives trials the final runs' budget. A
+            shorter trial (the first rung of successive halving) ranks the rates at a fraction
+            of the cost; every cell still gets the same trials.
     """
 
     tasks: tuple[TaskSpec, ...]
@@ -116,6 +119,7 @@ class StudyConfig:
     tune: str | None = None
     tune_grid: tuple[float, ...] | None = None
     tune_seeds: int = 1
+    tune_epochs: int | None = None
 
     def with_overrides(self, **changes: Any) -> StudyConfig:
         """A copy with some fields changed (``None`` values are ignored), then validated."""
@@ -257,6 +261,8 @@ def validate(config: StudyConfig) -> StudyConfig:
         if len(set(config.tune_grid)) != len(config.tune_grid):
             raise StudyError("tune_grid repeats a learning rate")
     _positive_int("tune_seeds", config.tune_seeds)
+    if config.tune_epochs is not None:
+        _positive_int("tune_epochs", config.tune_epochs)
     _choice("match", config.match, MATCHES)
     _choice("optimizer", config.optimizer, OPTIMIZERS)
     _choice("engine", config.engine, ENGINES)

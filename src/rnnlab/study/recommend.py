@@ -216,7 +216,8 @@ def _text(a: Analysis, rec: Recommendation, here: list[Group], tuned: bool,
     if len(rec.top_group) == 1:
         why = "it is the best cell, and no other is level with it"
     else:
-        why = f"the cells level with the best are the {names(rec.top_group)}"
+        why = (f"the cells level with the best (equivalent within ±{EQUIVALENCE_MARGIN:g} skill "
+               f"or not significantly different) are the {names(rec.top_group)}")
         for out in (c for c in rec.top_group if c not in rec.eligible):
             beaters = [g.cell for g in here if g.cell != out and better(
                 pair_fact(a.comparison(rec.task, rec.length, g.cell, out)), ALPHA) > 0]

@@ -6,7 +6,9 @@ every cell the same search:
 
 1. **trials**: for every setting (task, length) and cell, one run per learning rate of the grid
    (:func:`learning_rate_grid`) and trial seed. Every cell gets the same rates and seeds, hence
-   the same number of trials and the same budget per trial (the study's). Trial seeds are
+   the same number of trials and the same budget per trial (the study's, or ``tune_epochs``
+   epochs of it when that is set: a shorter trial ranks the rates at a fraction of the cost,
+   as the first rung of successive halving does). Trial seeds are
    ``TRIAL_SEED_BASE + k`` (:mod:`rnnlab.study.config`), distinct from every final seed, so
    neither the trials' data (a generated task draws its data from the seed) nor their
    initialisation is a final run's. A trial is scored on the **validation split only**; it
@@ -63,12 +65,13 @@ def trial_runs(config: StudyConfig, settings: list[Setting] | None = None) -> li
     if config.tune is None:
         return []
     runs = []
+    budget = {} if config.tune_epochs is None else {"epochs": config.tune_epochs}
     for setting in settings if settings is not None else settings_of(config):
         for rate in learning_rate_grid(config):
             for seed in trial_seeds(config):
                 for cell in config.cells:
                     runs.append(make_run(config, setting, cell, seed, learning_rate=rate,
-                                         role="trial", measure=False))
+                                         role="trial", measure=False, **budget))
     return runs
 
 

@@ -89,7 +89,8 @@ def build(result: Any) -> dict[str, Any]:
     tuning = {"mode": "lr" if c.tune else "shared",
               "grid": list(learning_rate_grid(c)) if c.tune else [],
               "trial_seeds": list(trial_seeds(c)) if c.tune else [],
-              "trials_per_cell": len(learning_rate_grid(c)) * c.tune_seeds if c.tune else 0}
+              "trials_per_cell": len(learning_rate_grid(c)) * c.tune_seeds if c.tune else 0,
+              "trial_epochs": (c.tune_epochs or c.epochs) if c.tune else None}
     document = {
         "format": FORMAT, "version": VERSION,
         "settings": {

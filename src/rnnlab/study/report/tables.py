@@ -218,8 +218,10 @@ def settings_table(result: Any) -> Table:
         seeds = ", ".join(map(str, trial_seeds(c)))
         rate = (f"tuned per cell: every cell tries {grid} on trial seed(s) {seeds} (distinct "
                 f"from the final seeds), {len(learning_rate_grid(c)) * c.tune_seeds} trials "
-                f"per cell and setting with the same budget, scored on the validation split "
-                f"only; the final runs use each cell's best rate")
+                f"per cell and setting with the same budget"
+                + (f" ({c.tune_epochs} epochs each)" if c.tune_epochs else "")
+                + ", scored on the validation split only; the final runs use each cell's "
+                  "best rate")
     else:
         rate = (f"shared: every cell trains at {c.learning_rate:g} (not tuned per cell; a "
                 f"shared rate can favour the cell it happens to suit — --tune lr tunes it)")
