@@ -205,7 +205,7 @@ def compare(
         show_default="5 half-decade steps around --lr")] = None,
     tune_epochs: Annotated[int | None, typer.Option(
         "--tune-epochs", help="Epochs of each learning-rate trial.",
-        show_default="the final runs' budget; 4 for the classic suite")] = None,
+        show_default="the final runs' budget")] = None,
     param: Annotated[list[str] | None, typer.Option(
         "--param", "-p", help="Dataset parameter KEY=VALUE (repeatable; keys listed below).")
     ] = None,

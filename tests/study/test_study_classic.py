@@ -60,20 +60,21 @@ def test_the_laptop_suite_runs_a_row_of_every_kind() -> None:
     assert budget["reber_hs97"] > 39_740
 
 
-def test_the_laptop_plan_counts_the_tuning_trials_at_their_shorter_budget() -> None:
+def test_the_laptop_plan_counts_the_tuning_trials_at_their_budget() -> None:
     from rnnlab.study.api import build_config
-    from rnnlab.study.classic import TUNE_EPOCHS_LAPTOP
     from rnnlab.study.tuning import trial_runs
 
-    config = build_config(suite="classic")
+    config = build_config(suite="classic", tune_epochs=4)
     planned = plan([("classic", config)])
     trials = [r for r in planned.runs if r.run.role == "trial"]
     finals = [r for r in planned.runs if r.run.role == "final"]
     assert [r.run.key for r in trials] == [r.key for r in trial_runs(config)]
     assert len(trials) == 7 * 3 * 5 and len(finals) == 7 * 3 * 3
     final_steps = {r.run.setting: r.steps for r in finals}
-    assert all(r.steps * config.epochs == final_steps[r.run.setting] * TUNE_EPOCHS_LAPTOP
-               for r in trials)
+    assert all(r.steps * config.epochs == final_steps[r.run.setting] * 4 for r in trials)
+    full = plan([("classic", build_config(suite="classic"))])
+    assert {r.steps for r in full.runs if r.run.role == "trial"} == {
+        r.steps for r in full.runs if r.run.role == "final"}
     assert "5 learning-rate trials × " in planned.text()
 
 

@@ -141,8 +141,8 @@ def test_tuning_is_on_by_default_for_standard_classic_and_data_but_not_quick():
     assert build_config(suite="standard").tune == "lr"
     assert build_config(suite="standard").seeds == (0, 1, 2, 3, 4)
     assert build_config(suite="classic").tune == "lr"
-    assert build_config(suite="classic").tune_epochs == 4
-    assert build_config(suite="classic", tune_epochs=20).tune_epochs == 20
+    assert build_config(suite="classic").tune_epochs is None
+    assert build_config(suite="classic", tune_epochs=5).tune_epochs == 5
     assert build_config(suite="quick").tune is None
     assert build_config(suite="quick", tune="lr").tune == "lr"
     assert build_config(suite="standard", tune="none").tune is None

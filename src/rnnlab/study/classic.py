@@ -38,10 +38,6 @@ from rnnlab.study.grid import RunConfig, expand
 
 SCALES = ("laptop", "paper")
 EPOCHS_LAPTOP = 20
-#: Epochs of each learning-rate trial at laptop scale (a fifth of a final run): ``compare``
-#: tunes the classic suite (5 rates per cell and setting), and full-length trials would more
-#: than double its time.
-TUNE_EPOCHS_LAPTOP = 4
 EPOCHS_HS97 = 100
 
 #: Microseconds per time step of one training step (forward, backward, Adam) on a batch of 32,
@@ -85,7 +81,7 @@ def laptop() -> StudyConfig:
                TaskSpec("adding_bai18", (600,), {"n_train": 800, "n_val": 200, "n_test": 1000}),
                TaskSpec("copy_bai18", (1000,), {"n_train": 480, "n_val": 100, "n_test": 500})),
         seeds=(0, 1, 2), hidden_size=24, epochs=EPOCHS_LAPTOP, learning_rate=0.005,
-        batch_size=BATCH, measure=False, tune_epochs=TUNE_EPOCHS_LAPTOP)
+        batch_size=BATCH, measure=False)
 
 
 @dataclass(frozen=True)
