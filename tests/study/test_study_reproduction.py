@@ -170,3 +170,35 @@ def test_a_published_failure_is_matched_within_a_factor_two_either_way() -> None
     # Far worse than the memoryless strategy: not the paper's "converged to predicting zeros".
     worse = decide(copy, collect(rows(0.09), "copy_bai18", 1000))
     assert worse.status == NOT_REPRODUCED and worse.cells[0].at_level is False
+
+
+def test_trials_are_never_read_and_each_cells_rate_is_shown() -> None:
+    from rnnlab.study.reproduction import describe_runs
+
+    rows = _bai({"gru": [4e-5, 6e-5, 1e-4], "lstm": [0.16, 0.165, 0.17]})
+    for row in rows:
+        row["config"] = {"batch_size": 32, "learning_rate": 0.05 if row["cell"] == "gru"
+                         else 0.005}
+    # A learning-rate trial: done, but scored on the validation split only (no test score).
+    rows.append({**rows[0], "seed": 1_000_000, "test_score": None, "test_skill": None,
+                 "config": {"batch_size": 32, "learning_rate": 0.5, "role": "trial"}})
+    cells = collect(rows, "adding_bai18", 600)
+    assert cells["gru"].seeds == [0, 1, 2]
+    assert describe_runs(ADDING, cells["gru"]).endswith("; learning rate 0.05")
+    assert describe_runs(ADDING, cells["lstm"]).endswith("; learning rate 0.005")
+
+
+def test_the_study_line_says_whether_the_rate_was_tuned(tmp_path) -> None:
+    from rnnlab.study.config import StudyConfig, TaskSpec
+    from rnnlab.study.reproduction_report import study_line
+    from rnnlab.study.store import open_store
+
+    for tune, says in ((None, "one learning rate 0.005 for every cell"),
+                       ("lr", "the learning rate tuned per cell (5 rates from 0.0005 to 0.05")):
+        config = StudyConfig(tasks=(TaskSpec("adding_bai18", (600,)),), learning_rate=0.005,
+                             tune=tune)
+        folder = tmp_path / str(tune)
+        folder.mkdir()
+        with open_store(folder) as store:
+            store.save_study(config.to_dict())
+        assert says in study_line(folder)

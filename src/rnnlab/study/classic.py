@@ -17,7 +17,9 @@ it at paper scale (runs stop where the paper's criterion holds).
 The cost of a plan (:func:`plan`) is a model, not a measurement of the run: seconds per
 optimiser step = time steps per sequence × a per-time-step cost for a batch of 32, measured for
 each cell and width on this machine (:data:`STEP_COST_US`, re-measure with
-``python -m rnnlab.study.classic calibrate``). Validation and success checks add a few percent.
+``python -m rnnlab.study.classic calibrate``). Validation, success checks and worker start-up
+come on top; runs that meet the paper's criterion stop early. For the laptop suite with its
+tuning trials the plan says 0.3 hours on 2 cores, and the run took 18.5 minutes (2026-12-02).
 The GPU figure assumes :data:`GPU_STEP_US` per time step (cuDNN at these sizes is bound by
 kernel launches, not by width) — a rough figure, not measured here (no GPU in this session).
 """
@@ -42,16 +44,17 @@ EPOCHS_HS97 = 100
 
 #: Microseconds per time step of one training step (forward, backward, Adam) on a batch of 32,
 #: by cell, hidden size and whether the batch's lengths differ (packed sequences). Measured
-#: with ``python -m rnnlab.study.classic calibrate`` on the shared 2-core VM (one torch thread)
-#: while other jobs kept its load near 9: the medians of 3 repeats, likely 2–4× what a quiet
-#: machine needs, so the hours derived from them are an upper bound. Re-measure there.
+#: with ``python -m rnnlab.study.classic calibrate`` on the 2-core VM (one torch thread, the
+#: engine's default kernels: rnnlab's for GRU, RNN and ragged LSTM batches, oneDNN for the
+#: others), nothing else running, 2026-12-02 — in a slow phase of the VM (NumPy's matmul at
+#: about half its quiet rate): the medians of 3 repeats. Re-measure there.
 STEP_COST_US = {
-    ("rnn", False): {4: 239.0, 24: 264.0, 57: 253.0, 130: 472.0},
-    ("rnn", True): {4: 180.0, 24: 273.0, 57: 517.0, 130: 1476.0},
-    ("lstm", False): {4: 131.0, 24: 324.0, 57: 389.0, 130: 649.0},
-    ("lstm", True): {4: 478.0, 24: 908.0, 57: 1390.0, 130: 5184.0},
-    ("gru", False): {4: 546.0, 24: 647.0, 57: 898.0, 130: 1663.0},
-    ("gru", True): {4: 689.0, 24: 999.0, 57: 2181.0, 130: 5128.0},
+    ("rnn", False): {4: 28.0, 24: 36.0, 57: 68.0, 130: 214.0},
+    ("rnn", True): {4: 21.0, 24: 41.0, 57: 73.0, 130: 209.0},
+    ("lstm", False): {4: 47.0, 24: 66.0, 57: 232.0, 130: 505.0},
+    ("lstm", True): {4: 42.0, 24: 99.0, 57: 228.0, 130: 689.0},
+    ("gru", False): {4: 39.0, 24: 76.0, 57: 158.0, 130: 503.0},
+    ("gru", True): {4: 48.0, 24: 84.0, 57: 191.0, 130: 532.0},
 }
 #: Assumed microseconds per time step of a training step on one GPU (cuDNN, batch 32).
 GPU_STEP_US = 25.0
@@ -59,7 +62,9 @@ BATCH = 32
 
 
 def laptop() -> StudyConfig:
-    """The classic suite sized for ~30 minutes on a quiet 2-core machine (two workers).
+    """The classic suite sized for ~30 minutes on a quiet 2-core machine (two workers):
+    ``rnnlab compare --suite classic``, which tunes each cell's learning rate (105 trials at the
+    final runs' budget, then 63 final runs), took 18.5 minutes on 2026-12-02.
 
     H&S 1997 at the paper's lengths: adding T = 100 with 74,000 training sequences (the
     paper's mean until success), temporal order 6a with 40,000 (31,390), the embedded Reber
@@ -210,8 +215,9 @@ class Plan:
                      f"steps; ≈ {self.cpu_hours:,.1f} CPU-hours here, "
                      f"{self.cpu_hours / self.cores:,.1f} hours on this {self.cores}-core "
                      f"machine, ≈ {self.gpu_hours:,.1f} hours on one GPU (rough: "
-                     f"{GPU_STEP_US:g} µs per time step assumed); an upper bound, since runs "
-                     f"stop where the paper's success criterion holds")
+                     f"{GPU_STEP_US:g} µs per time step assumed); the training steps alone: "
+                     f"runs stop early where the paper's success criterion holds, and "
+                     f"validation, success checks and worker start-up add to it")
         return "\n".join(lines)
 
 

@@ -212,7 +212,7 @@ PUBLISHED: tuple[Published, ...] = (
                "script: 50,000 training sequences, batch 32, 10 epochs)",
         protocol="each recurrent model grid-searched (optimiser, learning rate, gradient "
                  "clipping, recurrent dropout, forget-gate bias) at ≈ 70K parameters, one run "
-                 "per cell; here: one shared setting for all cells, several seeds",
+                 "per cell; here: at most the learning rate tuned per cell, several seeds",
         checked=BAI18_CHECKED),
     Published(
         key="bai18-copy-1000", source=BAI18, table="Table 1", task="copy_bai18", length=1000,

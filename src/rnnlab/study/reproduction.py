@@ -72,7 +72,8 @@ class CellRuns:
 
     ``right`` is the share of test sequences the success criterion accepts; ``reached`` and
     ``sequences`` say whether and after how many training sequences it held during training;
-    ``sequences_run`` is the training sequences each run used.
+    ``sequences_run`` is the training sequences each run used; ``learning_rate`` the rate the
+    runs trained at (each cell's own when the study tuned it).
     """
 
     cell: str
@@ -86,6 +87,7 @@ class CellRuns:
     sequences: dict[int, int | None] = field(default_factory=dict)
     sequences_run: dict[int, int] = field(default_factory=dict)
     long_lag: dict[int, float] = field(default_factory=dict)
+    learning_rate: float | None = None
 
     @property
     def seeds(self) -> list[int]:
@@ -96,8 +98,9 @@ def collect(rows: list[dict[str, Any]], task: str, length: int | None) -> dict[s
     """Our runs of ``task`` at ``length``, by cell, from ``runs`` rows (``Store.runs()``)."""
     cells: dict[str, CellRuns] = {}
     for row in rows:
-        if row["task"] != task or row["length"] != length or row.get("status", "done") != "done":
-            continue
+        if row["task"] != task or row["length"] != length or row.get("status", "done") != "done" \
+                or (row.get("config") or {}).get("role") == "trial":
+            continue   # a learning-rate trial never ran on the test split
         extra = row.get("extra") or {}
         seed = int(row["seed"])
         entry = cells.setdefault(row["cell"], CellRuns(
@@ -105,6 +108,7 @@ def collect(rows: list[dict[str, Any]], task: str, length: int | None) -> dict[s
         entry.score[seed] = float(row["test_score"])
         entry.skill[seed] = float(row["test_skill"])
         batch = int((row.get("config") or {}).get("batch_size") or 0)
+        entry.learning_rate = (row.get("config") or {}).get("learning_rate")
         success = extra.get("success")
         if success:
             entry.right[seed] = 1.0 - success["test_wrong"] / max(success["test_size"], 1)
@@ -231,10 +235,13 @@ def _fmt_sequences(value: float) -> str:
 
 
 def describe_runs(row: Published, runs: CellRuns) -> str:
-    """Our result for one cell, in the row's terms: success rate, sequences, score, skill."""
+    """Our result for one cell, in the row's terms: success rate, sequences, score, skill
+    (and the learning rate it trained at)."""
     seeds = runs.seeds
     skill = "skill " + Stat.of([runs.skill[s] for s in seeds],
                                skill_bounds(runs.metric, runs.baseline)).text()
+    if runs.learning_rate is not None:
+        skill += f"; learning rate {runs.learning_rate:g}"
     if row.measure == "success" and runs.reached:
         done = [runs.sequences[s] for s in seeds if runs.reached.get(s)]
         text = f"{len(done)}/{len(seeds)} seeds succeeded"

@@ -146,12 +146,21 @@ def study_line(database: str | os.PathLike) -> str:
     if not config:
         return f"- `{database}`"
     seeds = config.get("seeds") or []
+    if config.get("tune"):
+        from rnnlab.study.config import StudyConfig
+        from rnnlab.study.tuning import learning_rate_grid
+
+        grid = learning_rate_grid(StudyConfig.from_dict(config))
+        rate = (f"the learning rate tuned per cell ({len(grid)} rates from {grid[0]:g} to "
+                f"{grid[-1]:g}, scored on the validation split; each cell's rate is in its "
+                f"rows)")
+    else:
+        rate = f"one learning rate {config.get('learning_rate')} for every cell"
     return (f"- `{database}`: {config.get('name', 'a study')}; seeds "
             f"{', '.join(map(str, seeds))}; "
             f"{budget_text(config.get('epochs'), config.get('steps'), config.get('seconds'))} "
-            f"per run, batch {config.get('batch_size')}, {config.get('optimizer')} at "
-            f"{config.get('learning_rate')}, hidden size {config.get('hidden_size')} "
-            f"(matched by {config.get('match')})")
+            f"per run, batch {config.get('batch_size')}, {config.get('optimizer')}, {rate}, "
+            f"hidden size {config.get('hidden_size')} (matched by {config.get('match')})")
 
 
 def render(sources: list[str], rows: list[dict[str, Any]],
