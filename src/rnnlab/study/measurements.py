@@ -64,6 +64,9 @@ def gradient_flow(model: Any, X: np.ndarray, y: np.ndarray, task: str,
     if recurrent.bidirectional:
         raise ValueError("gradient flow is measured for one-direction stacks only")
     stack.load_state_dict({k: torch.as_tensor(v).double() for k, v in rweights.items()})
+    # One step per call: a fused scan gains nothing there, and torch.nn spares each study
+    # worker compiling rnnlab's float64 kernels (about as long as the float32 ones).
+    stack.kernels = "torch"
     # Step by step, so that every h_t is a node of the graph: a whole-sequence call computes
     # the recurrence inside one fused op, and its output sequence is not on the path to h_T.
     state, tops = None, []
