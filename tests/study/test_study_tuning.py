@@ -63,7 +63,7 @@ def test_tune_epochs_shortens_every_trial_alike_and_leaves_the_final_runs_alone(
     run_study(short, tmp_path, workers=1, progress=False, function=fake_execute)
     report = check_report(tmp_path)
     assert report["settings"]["tuning"]["trial_epochs"] == 1
-    assert "with the same budget (1 epochs each)" in (tmp_path / "report.md").read_text()
+    assert "with the same budget (1 epoch each)" in (tmp_path / "report.md").read_text()
 
 
 def test_a_final_run_keeps_the_key_it_had_before_tuning_existed():

@@ -219,7 +219,8 @@ def settings_table(result: Any) -> Table:
         rate = (f"tuned per cell: every cell tries {grid} on trial seed(s) {seeds} (distinct "
                 f"from the final seeds), {len(learning_rate_grid(c)) * c.tune_seeds} trials "
                 f"per cell and setting with the same budget"
-                + (f" ({c.tune_epochs} epochs each)" if c.tune_epochs else "")
+                + (f" ({c.tune_epochs} epoch{'s' if c.tune_epochs != 1 else ''} each)"
+                   if c.tune_epochs else "")
                 + ", scored on the validation split only; the final runs use each cell's "
                   "best rate")
     else:
