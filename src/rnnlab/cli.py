@@ -19,10 +19,9 @@ Every command follows the same conventions:
 
 from __future__ import annotations
 
-import math
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 import typer.core
@@ -40,45 +39,13 @@ from rnnlab.commands.forecast_options import (
     forecast_params,
     merge_params,
 )
+from rnnlab.commands.help_format import PlainGroup, use_plain_flags
+from rnnlab.commands.option_values import numbers, parse_params, split_list
 from rnnlab.commands.param_help import ParamHelpCommand
-
-
-class _PlainFlags:
-    """Lists on/off flags without a value type: ``--bidirectional``, not ``--bidirectional
-    <bool>`` (some typer versions show a type for every option)."""
-
-    def get_params(self, ctx: Any) -> list[Any]:
-        params = super().get_params(ctx)  # type: ignore[misc]
-        for param in params:
-            if getattr(param, "is_flag", False):
-                param.metavar = ""
-        return params
-
-
-class _Command(_PlainFlags, typer.core.TyperCommand):
-    pass
-
-
-class _Group(_PlainFlags, typer.core.TyperGroup):
-    pass
-
-
-class _ParamCommand(_PlainFlags, ParamHelpCommand):
-    pass
-
-
-def _use_plain_flags() -> None:
-    """Give every command the flag listing of :class:`_PlainFlags` (called before each run, so
-    commands registered anywhere in this module get it)."""
-    for info in app.registered_commands:
-        if info.cls in (None, typer.core.TyperCommand):
-            info.cls = _Command
-        elif info.cls is ParamHelpCommand:   # its -p key list, and plain flags too
-            info.cls = _ParamCommand
-
+from rnnlab.commands.study_summary import print_summary
 
 app = typer.Typer(
-    cls=_Group, name="rnnlab", no_args_is_help=True, add_completion=False,
+    cls=PlainGroup, name="rnnlab", no_args_is_help=True, add_completion=False,
     help="Build, train, inspect and compare vanilla RNN, LSTM and GRU networks.\n\n"
          "Add --debug to any command to see a full traceback on errors.")
 
@@ -86,58 +53,6 @@ EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130   # 128 + SIGINT, as shells report a command stopped by Ctrl-C
 DEFAULT_OUT = Path("rnnlab-study")
 
-
-def _split(text: str | None) -> list[str] | None:
-    if text is None:
-        return None
-    return [part.strip() for part in text.split(",") if part.strip()]
-
-
-def _ints(text: str | None, name: str, kind: type = int) -> list[Any] | None:
-    parts = _split(text)
-    if parts is None:
-        return None
-    try:
-        return [kind(part) for part in parts]
-    except ValueError:
-        what = "integers" if kind is int else "numbers"
-        raise typer.BadParameter(f"{name} must be comma-separated {what}, got {text!r}",
-                                 param_hint=f"--{name}") from None
-
-
-def _value(text: str) -> Any:
-    """One ``-p`` value: an int, a float, True/False, None, or the text itself."""
-    lowered = text.lower()
-    if lowered in ("true", "false"):
-        return lowered == "true"
-    if lowered in ("none", "null"):
-        return None
-    for convert in (int, float):
-        try:
-            return convert(text)
-        except ValueError:
-            continue
-    return text
-
-
-def _params(items: list[str] | None) -> dict[str, Any]:
-    """``["n_train=500", "covariates=a,b", "covariates=c"]`` → ``{"n_train": 500,
-    "covariates": ["a", "b", "c"]}``: a comma makes a list, and a repeated key adds to it."""
-    out: dict[str, Any] = {}
-    for item in items or []:
-        key, sep, value = item.partition("=")
-        key, value = key.strip(), value.strip()
-        if not sep or not key:
-            raise typer.BadParameter(f"expected KEY=VALUE, got {item!r}", param_hint="--param")
-        # A value of commas alone (delimiter=,) is a value, not an empty list.
-        parsed: Any = ([_value(part.strip()) for part in value.split(",") if part.strip()]
-                       if "," in value and value.strip(", ") else _value(value))
-        if key in out:
-            before = out[key] if isinstance(out[key], list) else [out[key]]
-            out[key] = before + (parsed if isinstance(parsed, list) else [parsed])
-        else:
-            out[key] = parsed
-    return out
 
 
 COMPARE_EXAMPLE = """
@@ -242,16 +157,16 @@ def compare(
         compare_paper_scale(out, workers=workers, executor=executor, address=address,
                             progress=progress)
         return
-    tasks = [name for item in task or [] for name in _split(item) or []]
+    tasks = [name for item in task or [] for name in split_list(item) or []]
     config = build_config(tasks=tasks or None, data=data, data_task=data_task,
-                          cells=_split(cells), lengths=_ints(lengths, "lengths"), seeds=seeds,
+                          cells=split_list(cells), lengths=numbers(lengths, "lengths"), seeds=seeds,
                           suite=suite, params=merge_params(
-                              _params(param), forecast_params(id=series_id)) or None,
+                              parse_params(param), forecast_params(id=series_id)) or None,
                           match=match,
                           hidden_size=hidden_size, epochs=epochs, steps=steps, seconds=seconds,
                           learning_rate=learning_rate, batch_size=batch_size,
                           optimizer=optimizer, threshold=threshold, tune=tune,
-                          tune_grid=_ints(tune_grid, "tune-grid", float),
+                          tune_grid=numbers(tune_grid, "tune-grid", float),
                           tune_epochs=tune_epochs)
     console = Console(stderr=False)
     try:
@@ -261,7 +176,7 @@ def compare(
         raise CommandInterrupted(f"interrupted (Ctrl-C); finished runs are saved in {out}, "
                                  f"unfinished ones are not — rerun the same command to "
                                  f"finish the study") from None
-    _print_summary(console, result, counts=True)
+    print_summary(console, result, counts=True)
 
 
 @app.command(epilog="Example:\n\n  rnnlab report study/results.sqlite --out study-report\n")
@@ -278,7 +193,7 @@ def report(
 
     console = Console()
     result = render_report(database, out)
-    _print_summary(console, result)
+    print_summary(console, result)
 
 
 @app.command("reproductions", epilog="Examples:\n\n  rnnlab reproductions classic --out "
@@ -439,7 +354,7 @@ def train(
     """Train an RNN, LSTM or GRU on a dataset or your file, print test scores, save the model."""
     from rnnlab.commands.train_eval import train_command
 
-    params = merge_params(_params(param), forecast_params(
+    params = merge_params(parse_params(param), forecast_params(
         id=series_id, time=time, target=target, covariates=covariates,
         future_covariates=future_covariates, calendar=calendar, fill=fill, dayfirst=dayfirst,
         time_format=time_format))
@@ -492,7 +407,7 @@ def evaluate(
 
         backtest_command(model, Path(data), part=split or "test")
         return
-    evaluate_command(model, data, task=task, split=split, params=_params(param))
+    evaluate_command(model, data, task=task, split=split, params=parse_params(param))
 
 
 PREDICT_EXAMPLE = """
@@ -527,7 +442,7 @@ def predict(
     a forecasting model's are dated, in original units."""
     from rnnlab.commands.predict_cmd import predict_command
 
-    predict_command(model, data, out=out, split=split, task=task, params=_params(param))
+    predict_command(model, data, out=out, split=split, task=task, params=parse_params(param))
 
 
 FORECAST_EXAMPLE = """
@@ -639,38 +554,6 @@ def generate(
                      seed=seed)
 
 
-def _print_summary(console: Any, result: Any, counts: bool = False) -> None:
-    from rich.markdown import Markdown
-    from rich.table import Table
-
-    table = Table(title="RNN vs LSTM vs GRU — test skill (1 = perfect, 0 = learned nothing)")
-    for column in ("task", "cell", "hidden", "params", "learning rate", "skill [95% CI]",
-                   "solved", "multiply–adds/seq"):
-        table.add_column(column, justify="left" if column in ("task", "cell") else "right")
-    threshold = result.analysis.threshold
-    for g in result.analysis.groups:
-        where = g.task if g.length is None else f"{g.task} T={g.length}"
-        solved = {True: "yes", False: "no", None: "unclear"}[g.solved(threshold)]
-        table.add_row(where, g.cell.upper(), str(g.hidden_size), str(g.num_parameters),
-                      f"{g.learning_rate:.3g}", g.skill.text(), solved,
-                      f"{g.macs_per_sequence:,.0f}")
-    console.print(table)
-    detectable = [s.detectable for s in result.analysis.setting_stats
-                  if math.isfinite(s.detectable)]  # one seed detects nothing
-    if detectable:
-        console.print(f"{len(result.config.seeds)} seeds per cell: the smallest skill "
-                      f"difference they detect (α = 0.05, power 80%) is "
-                      f"{min(detectable):.3g}–{max(detectable):.3g} across settings")
-    if counts:
-        line = f"{result.ran} runs done now, {result.skipped} found already done"
-        if result.failed:
-            line += f", [red]{result.failed} failed[/] (rerun the command to retry them)"
-        console.print(f"{line} · {result.seconds:.0f} s")
-    console.print(Markdown(result.recommendation))
-    for name, path in result.reports.items():
-        console.print(f"  {name}: {path}")
-
-
 def _usage_error(error: BaseException) -> bool:
     # Usage errors of click (or of the click that newer typer versions vendor) both carry
     # ``format_message``; matching on it keeps the CLI working across typer versions.
@@ -686,7 +569,7 @@ def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
     args = [a for a in args if a != "--debug"] or ["--help"]
-    _use_plain_flags()
+    use_plain_flags(app)
     try:
         # Without standalone mode typer *returns* an exit code instead of raising: 130 when
         # Ctrl-C interrupted a command that did not say more itself (see CommandInterrupted).

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from rnnlab.cli import _params
+from rnnlab.commands.option_values import parse_params as _params
 from rnnlab.commands.param_help import param_keys
 
 README = Path(__file__).resolve().parents[2] / "README.md"
