@@ -18,13 +18,11 @@ Conventions, so the comparison is fair:
 from __future__ import annotations
 
 import argparse
-import os
-import platform
-import time
 
 import numpy as np
 import torch
 
+from benchmarks.machine import describe
 from benchmarks.timing import blocked_medians, median_seconds
 from rnnlab import reference
 from rnnlab.convert import to_torch
@@ -92,9 +90,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--cells", default="rnn,lstm,gru")
     args, _ = parser.parse_known_args(argv)  # flags meant for other benchmarks pass through
     peak = numpy_matmul_gflops()
-    print(f"# engines benchmark, {time.strftime('%Y-%m-%d')}, {platform.machine()}, "
-          f"{os.cpu_count()} cores, numpy {np.__version__}, torch {torch.__version__}, "
-          f"torch threads {torch.get_num_threads()}")
+    print(describe("engines", f"torch threads {torch.get_num_threads()}"))
     print(f"# NumPy float32 matmul (1024³): {peak:.1f} GFLOP/s; medians of {args.repeats} runs, ms")
     print()
     print("| cell | batch×time×in×hidden | ref fwd | torch fwd | ratio | ref fwd+bwd | "

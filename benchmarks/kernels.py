@@ -18,13 +18,10 @@ quick suite's matched sizes (32 × 40 × 2, H = 16/19/34), at equal hidden size 
 from __future__ import annotations
 
 import argparse
-import os
-import platform
-import time
 
-import numpy as np
 import torch
 
+from benchmarks.machine import describe
 from benchmarks.timing import blocked_times, summary
 from rnnlab import torch as fast
 from rnnlab.study.matching import matched_hidden_sizes
@@ -97,9 +94,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--threads", type=int, default=1)
     args, _ = parser.parse_known_args(argv)  # flags meant for other benchmarks pass through
     torch.set_num_threads(args.threads)
-    print(f"# kernels benchmark, {time.strftime('%Y-%m-%d')}, {platform.machine()}, "
-          f"{os.cpu_count()} cores, numpy {np.__version__}, torch {torch.__version__}, "
-          f"{args.threads} torch thread(s); forward+backward, float32, ms: median [range]")
+    print(describe("kernels", f"{args.threads} torch thread(s)"))
+    print("# forward+backward, float32, ms: median [range]")
     print()
     print("| batch×time×in | cell (LSTM) | rnnlab kernels | engine LSTM (oneDNN) | torch.nn same "
           "cell | ratio to LSTM (≤ 1.2) | ratio to torch.nn (≤ 0.5) |")

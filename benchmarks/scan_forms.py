@@ -16,14 +16,12 @@ parallel form is faster. Run with ``python -m benchmarks scan_forms``.
 from __future__ import annotations
 
 import argparse
-import os
-import platform
-import time
 
 import numpy as np
 import torch
 from threadpoolctl import threadpool_limits
 
+from benchmarks.machine import describe
 from benchmarks.timing import blocked_medians
 from rnnlab import cells
 
@@ -60,9 +58,7 @@ def main(argv: list[str] | None = None) -> None:
     lengths = [int(v) for v in args.lengths.split(",")]
     torch.set_num_threads(1)
     threadpool_limits(1)
-    print(f"# scan forms benchmark, {time.strftime('%Y-%m-%d')}, {platform.machine()}, "
-          f"{os.cpu_count()} cores, numpy {np.__version__}, torch {torch.__version__}, "
-          f"torch and BLAS threads 1")
+    print(describe("scan forms", "torch and BLAS threads 1"))
     print(f"# batch {BATCH}, input {INPUTS}, hidden {HIDDEN}, float32; forward+backward, median "
           f"ms; ratio = sequential / parallel")
     print()

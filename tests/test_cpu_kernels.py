@@ -16,9 +16,17 @@ import torch.nn.functional as F
 from recurrent_cases import relative_error
 from rnnlab import torch as fast
 from rnnlab.torch import cpu_kernels
-from rnnlab.torch.cpu_kernels import kernel_for, use_kernels
+from rnnlab.torch.cpu_kernels import kernel_for, products, use_kernels
 
 TOLERANCE = {torch.float64: 1e-10, torch.float32: 1e-5}
+
+
+@pytest.fixture(autouse=True, params=[True, False], ids=["mkl-products", "scan-blas-products"])
+def sequence_products(request, monkeypatch):
+    """Every test runs twice: the whole-sequence products in torch (what Intel processors get)
+    and on the scans' BLAS (every other vendor), whichever this machine is."""
+    monkeypatch.setattr(products, "ON_TORCH", request.param)
+    return request.param
 CELLS = {"rnn": fast.RNN, "relu": fast.RNN, "gru": fast.GRU, "lstm": fast.LSTM}
 
 
@@ -250,3 +258,19 @@ def test_the_scans_blas_runs_on_one_thread_whatever_torch_uses():
     if not own:
         pytest.skip("SciPy shares its BLAS with NumPy here; the kernels leave it alone")
     assert {i["num_threads"] for i in own} == {1}
+
+
+@pytest.mark.parametrize(("vendor", "setting", "on_torch"), [
+    ("GenuineIntel", "", True), ("AuthenticAMD", "", False), ("", "", False),
+    ("GenuineIntel", "scan-blas", False), ("AuthenticAMD", "torch", True)])
+def test_the_sequence_products_go_to_mkl_on_intel_processors_only(monkeypatch, vendor, setting,
+                                                                   on_torch):
+    monkeypatch.setattr(products, "cpu_vendor", lambda: vendor)
+    monkeypatch.setenv("RNNLAB_SEQUENCE_PRODUCTS", setting)
+    assert products._on_torch() is on_torch
+
+
+def test_a_misspelt_sequence_products_setting_is_refused(monkeypatch):
+    monkeypatch.setenv("RNNLAB_SEQUENCE_PRODUCTS", "mkl")
+    with pytest.raises(ValueError, match="RNNLAB_SEQUENCE_PRODUCTS must be 'torch' or"):
+        products._on_torch()

@@ -27,7 +27,8 @@ product). :func:`single_threaded_blas` gives that BLAS one thread: the products 
 are too small to share out, and on a busy machine a second thread that has to wait for a core
 made them 3–10× slower (one (64 × 128) @ (128 × 384) product: 0.8 ms on two threads against
 0.3 ms on one; 7.6 ms against 42 µs in another run). The whole-sequence products before and
-after a scan are torch's and use torch's threads.
+after a scan run on this BLAS too, except on Intel processors, where torch's MKL does them
+with torch's threads (:mod:`~.products` says why).
 
 **Activations.** :func:`sigmoid` and :func:`tanh` are libm's in float64. In float32 they are
 written here so that LLVM can vectorise them (libm's ``tanhf`` is a scalar call, 15–30 ns, and

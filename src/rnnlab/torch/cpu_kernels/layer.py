@@ -17,8 +17,9 @@ gradient ``dÂ`` (equal to ``dL/dx̂`` except where the cell keeps a bias inside
     dW_hg = dÂ_gᵀ Hprev    db_hg = Σ dÂ_g        (sums over all steps and rows)
 
 so only the recurrence itself is sequential; the products above are whole-sequence matrix
-products in torch (MKL), each one batched call over the gates: at the small sizes rnnlab
-trains, torch's cost per call (several µs) matters as much as the arithmetic. Sequences
+products (:mod:`~.products`): in torch (MKL) on Intel processors, each one batched call over
+the gates (at the small sizes rnnlab trains, torch's cost per call, several µs, matters as much
+as the arithmetic), and on the scans' own BLAS elsewhere, where MKL is slow. Sequences
 inside are time-major ``(T, B, F)`` (see :mod:`~.kernel` for the layout) and the stack
 converts from and to batch-first once at each end, as ``torch.nn`` does (the output is a
 batch-first view, not a copy). Dropout between layers is ``torch.nn.functional.dropout`` on
@@ -34,6 +35,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from rnnlab.torch.cpu_kernels import products
 from rnnlab.torch.cpu_kernels.jit import single_threaded_blas
 from rnnlab.torch.cpu_kernels.kernel import CellKernel
 
@@ -42,6 +44,49 @@ _PARAMETERS = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
 
 def _array(tensor: torch.Tensor) -> np.ndarray:
     return tensor.detach().contiguous().numpy()
+
+
+def _projection(flat: torch.Tensor, w_ih: torch.Tensor, input_bias: np.ndarray, gates: int,
+                hidden: int) -> np.ndarray:
+    """``x̂`` ``(G, T·B, H)`` of every step and gate: ``flat`` ``(T·B, I)`` times each gate's
+    ``W_igᵀ``, plus its bias (in torch or on the scans' BLAS: :data:`products.ON_TORCH`)."""
+    inputs = flat.shape[1]
+    if products.ON_TORCH:
+        return torch.baddbmm(torch.from_numpy(input_bias).view(gates, 1, hidden),
+                             flat.expand(gates, flat.shape[0], inputs),
+                             w_ih.view(gates, hidden, inputs).transpose(1, 2)).numpy()
+    xp = np.empty((gates, flat.shape[0], hidden), dtype=input_bias.dtype)
+    products.project(_array(flat), _array(w_ih).reshape(gates, hidden, inputs),
+                     input_bias.reshape(gates, hidden), xp)
+    return xp
+
+
+def _parameter_gradients(dxp: np.ndarray, d_rec: np.ndarray, flat: torch.Tensor,
+                         hprev: np.ndarray, w_ih: torch.Tensor, w_hh: torch.Tensor,
+                         dX: torch.Tensor | None) -> list[torch.Tensor]:
+    """``[dW_ih, dW_hh, db_ih, db_hh]`` of one direction from the scan's ``dxp`` and ``d_rec``
+    ``(G, T·B, H)``; adds the input's gradient to ``dX`` ``(T·B, I)`` when it is not None."""
+    gates, _, hidden = dxp.shape
+    inputs = flat.shape[1]
+    if products.ON_TORCH:
+        dxp_t, d_rec_t = torch.from_numpy(dxp), torch.from_numpy(d_rec)
+        previous = torch.from_numpy(hprev)
+        if dX is not None:
+            for g, w_g in enumerate(w_ih.view(gates, hidden, inputs)):
+                dX.addmm_(dxp_t[g], w_g)
+        return [torch.matmul(dxp_t.transpose(1, 2), flat).view_as(w_ih),
+                torch.matmul(d_rec_t.transpose(1, 2), previous).view_as(w_hh),
+                dxp_t.sum(dim=1).view(-1), d_rec_t.sum(dim=1).view(-1)]
+    dw_ih = np.empty((gates, hidden, inputs), dtype=dxp.dtype)
+    dw_hh = np.empty((gates, hidden, hidden), dtype=dxp.dtype)
+    db_ih, db_hh = np.empty((gates, hidden), dxp.dtype), np.empty((gates, hidden), dxp.dtype)
+    need_x = dX is not None
+    dx = dX.numpy() if need_x else np.empty((0, 0), dtype=dxp.dtype)
+    products.parameter_gradients(dxp, d_rec, _array(flat), hprev,
+                                 _array(w_ih).reshape(gates, hidden, inputs), dw_ih, dw_hh,
+                                 db_ih, db_hh, dx, need_x)
+    return [torch.from_numpy(dw_ih).view_as(w_ih), torch.from_numpy(dw_hh).view_as(w_hh),
+            torch.from_numpy(db_ih).view(-1), torch.from_numpy(db_hh).view(-1)]
 
 
 class FusedLayer(torch.autograd.Function):
@@ -65,13 +110,11 @@ class FusedLayer(torch.autograd.Function):
         single_threaded_blas()
         for d, (w_ih, w_hh, b_ih, b_hh) in enumerate(params):
             input_bias, inner_bias = kernel.split_bias(_array(b_ih), _array(b_hh), hidden)
-            xp = torch.baddbmm(torch.from_numpy(input_bias).view(gates, 1, hidden),
-                               flat.expand(gates, steps * batch, inputs),
-                               w_ih.view(gates, hidden, inputs).transpose(1, 2))
-            y = np.empty((steps, batch, hidden), dtype=xp.numpy().dtype)
+            xp = _projection(flat, w_ih, input_bias, gates, hidden)
+            y = np.empty((steps, batch, hidden), dtype=xp.dtype)
             state0 = tuple(_array(s) for s in states[kernel.states * d:kernel.states * (d + 1)])
             out, hprev, saved = kernel.forward(
-                xp.numpy().reshape(gates, steps, batch, hidden), _array(w_hh),
+                xp.reshape(gates, steps, batch, hidden), _array(w_hh),
                 np.ascontiguousarray(inner_bias), state0, lengths, d == 1, y)
             outputs.append(torch.from_numpy(y))
             finals.extend(torch.from_numpy(s) for s in out)
@@ -88,8 +131,7 @@ class FusedLayer(torch.autograd.Function):
         steps, batch, inputs = X.shape
         flat = X.reshape(steps * batch, inputs)
         gates, hidden = kernel.gates, weights[1].shape[1]
-        need_x = ctx.needs_input_grad[3]
-        dX = torch.zeros_like(flat) if need_x else None
+        dX = torch.zeros_like(flat) if ctx.needs_input_grad[3] else None
         grads: list[torch.Tensor] = []
         dstates: list[torch.Tensor] = []
         for d, (hprev, saved) in enumerate(ctx.caches):
@@ -98,17 +140,10 @@ class FusedLayer(torch.autograd.Function):
             dxp, d_recurrent, dstate0 = kernel.backward(
                 saved, _array(w_hh), lengths, d == 1,
                 _array(dy[:, :, d * hidden:(d + 1) * hidden]), dfinal)
-            dxp = torch.from_numpy(dxp).view(gates, steps * batch, hidden)
-            d_rec = torch.from_numpy(d_recurrent).view(gates, steps * batch, hidden)
-            previous = torch.from_numpy(hprev).view(steps * batch, hidden)
-            dw_ih = torch.matmul(dxp.transpose(1, 2), flat).view_as(w_ih)
-            dw_hh = torch.matmul(d_rec.transpose(1, 2), previous).view_as(w_hh)
-            db_ih = dxp.sum(dim=1).view(-1)
-            db_hh = d_rec.sum(dim=1).view(-1)
-            if need_x:
-                for g, w_g in enumerate(w_ih.view(gates, hidden, inputs)):
-                    dX.addmm_(dxp[g], w_g)
-            grads += [dw_ih, dw_hh, db_ih, db_hh]
+            shape = (gates, steps * batch, hidden)
+            grads += _parameter_gradients(dxp.reshape(shape), d_recurrent.reshape(shape), flat,
+                                          hprev.reshape(steps * batch, hidden), w_ih, w_hh,
+                                          dX)
             dstates.extend(torch.from_numpy(s) for s in dstate0)
         dX = None if dX is None else dX.view(steps, batch, inputs)
         return (None, None, None, dX, *grads, *dstates)
