@@ -18,7 +18,9 @@ Backward, from ``g = dL/dh'`` (the carried gradient plus this step's output grad
 
 Layout (see :mod:`rnnlab.torch.cpu_kernels.kernel`): the scans overwrite ``x̂`` ``(3, T, B, H)``
 with ``r, z, n`` (the forward cache), keep ``q`` and ``h_{t−1}`` in ``(T, B, H)`` arrays, and
-return ``dL/dx̂ = [dr̂; dẑ; dn̂]`` and the recurrent pre-activation's gradient ``[dr̂; dẑ; dq]``.
+return ``dL/dx̂ = [dr̂; dẑ; dn̂]`` and, of the recurrent pre-activation's gradient
+``[dr̂; dẑ; dq]``, only ``dq`` (the other two are ``dL/dx̂``'s: writing them twice cost memory
+traffic for nothing).
 """
 
 from __future__ import annotations
@@ -77,12 +79,14 @@ def gru_forward_scan(xp, w_t, b_hn, h, lengths, reverse, y, hprev, q):
 @numba.njit(**JIT)
 def gru_backward_scan(gates, hprev, q, w, lengths, reverse, dy, dh, dxp, drec):
     """Backward of :func:`gru_forward_scan`. ``w[g]`` is ``W_hg`` ``(H, H)``. ``dh`` ``(B, H)``
-    in: dL/dh_n, out: dL/dh0. Writes ``dxp`` and ``drec`` ``(3, T, B, H)``."""
+    in: dL/dh_n, out: dL/dh0. Writes ``dxp`` ``(3, T, B, H)`` and ``drec`` ``(1, T, B, H)``
+    (``dq``)."""
     steps, batch, hidden = gates.shape[1], gates.shape[2], gates.shape[3]
     one, zero = gates.dtype.type(1.0), gates.dtype.type(0.0)
     g = np.empty((batch, hidden), dtype=gates.dtype)
-    product = np.empty((batch, hidden), dtype=gates.dtype)
-    g_f, dh_f, product_f = flat(g), flat(dh), flat(product)
+    product = np.empty((3, batch, hidden), dtype=gates.dtype)
+    g_f, dh_f = flat(g), flat(dh)
+    p_r, p_z, p_n = flat(product[0]), flat(product[1]), flat(product[2])
     for s in range(steps):
         t = s if reverse else steps - 1 - s
         full = all_valid(lengths, t)
@@ -95,19 +99,15 @@ def gru_backward_scan(gates, hprev, q, w, lengths, reverse, dy, dh, dxp, drec):
                     g[b] = zero
         r, z, n = flat(gates[0, t]), flat(gates[1, t]), flat(gates[2, t])
         dr, dz, dn = flat(dxp[0, t]), flat(dxp[1, t]), flat(dxp[2, t])
-        hr, hz, hn = flat(drec[0, t]), flat(drec[1, t]), flat(drec[2, t])
+        hn = flat(drec[0, t])
         for i in range(dn.shape[0]):
             dn[i] = g_f[i] * (one - z[i]) * (one - n[i] * n[i])
         previous = flat(hprev[t])
         for i in range(dz.shape[0]):
-            v = g_f[i] * (previous[i] - n[i]) * z[i] * (one - z[i])
-            dz[i] = v
-            hz[i] = v
+            dz[i] = g_f[i] * (previous[i] - n[i]) * z[i] * (one - z[i])
         q_t = flat(q[t])
         for i in range(dr.shape[0]):
-            v = dn[i] * q_t[i] * r[i] * (one - r[i])
-            dr[i] = v
-            hr[i] = v
+            dr[i] = dn[i] * q_t[i] * r[i] * (one - r[i])
         for i in range(hn.shape[0]):
             hn[i] = dn[i] * r[i]
         if full:
@@ -118,10 +118,11 @@ def gru_backward_scan(gates, hprev, q, w, lengths, reverse, dy, dh, dxp, drec):
                 if t < lengths[b]:
                     for j in range(hidden):
                         dh[b, j] = g[b, j] * gates[1, t, b, j]
-        for gate in range(3):
-            np.dot(drec[gate, t], w[gate], product)
-            for i in range(dh_f.shape[0]):
-                dh_f[i] += product_f[i]
+        np.dot(dxp[0, t], w[0], product[0])
+        np.dot(dxp[1, t], w[1], product[1])
+        np.dot(drec[0, t], w[2], product[2])
+        for i in range(dh_f.shape[0]):
+            dh_f[i] += p_r[i] + p_z[i] + p_n[i]
 
 
 def _split_bias(b_ih, b_hh, hidden: int):
@@ -144,7 +145,7 @@ def _backward(saved, w_hh, lengths, reverse, dy, dfinals):
     gates, hprev, q = saved
     hidden = w_hh.shape[1]
     dh = dfinals[0].copy()
-    dxp, drec = np.empty_like(gates), np.empty_like(gates)
+    dxp, drec = np.empty_like(gates), np.empty_like(gates[2:])
     gru_backward_scan(gates, hprev, q, w_hh.reshape(3, hidden, hidden), lengths, reverse, dy,
                       dh, dxp, drec)
     return dxp, drec, (dh,)

@@ -58,8 +58,10 @@ class CellKernel:
             ``h_{t−1}`` of every step (for ``dW_hh``).
         backward: ``(saved, w_hh, lengths, reverse, dy, dfinals)`` →
             ``(dxp, d_recurrent, dstates0)``: ``dxp = dL/dxp`` ``(G, T, B, H)``, and
-            ``d_recurrent`` ``(G, T, B, H)`` the gradient of the recurrent pre-activation
-            ``W_hh h + b_hh`` — ``dxp`` itself when ``b_hh`` folds into the projection.
+            ``d_recurrent`` ``(K, T, B, H)`` the gradient of the recurrent pre-activation
+            ``W_hh h + b_hh`` of the last ``K ≤ G`` gates; the first ``G − K`` gates' equal
+            their ``dxp`` (``dxp`` itself when ``b_hh`` folds into the projection, ``K = G``;
+            the GRU returns only its ``n`` gate's, ``K = 1``).
     """
 
     gates: int

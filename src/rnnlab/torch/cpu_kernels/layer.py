@@ -64,12 +64,15 @@ def _projection(flat: torch.Tensor, w_ih: torch.Tensor, input_bias: np.ndarray, 
 def _parameter_gradients(dxp: np.ndarray, d_rec: np.ndarray, flat: torch.Tensor,
                          hprev: np.ndarray, w_ih: torch.Tensor, w_hh: torch.Tensor,
                          dX: torch.Tensor | None) -> list[torch.Tensor]:
-    """``[dW_ih, dW_hh, db_ih, db_hh]`` of one direction from the scan's ``dxp`` and ``d_rec``
-    ``(G, T·B, H)``; adds the input's gradient to ``dX`` ``(T·B, I)`` when it is not None."""
+    """``[dW_ih, dW_hh, db_ih, db_hh]`` of one direction from the scan's ``dxp`` ``(G, T·B, H)``
+    and ``d_rec`` ``(K, T·B, H)`` (:class:`~.kernel.CellKernel`); adds the input's gradient
+    to ``dX`` ``(T·B, I)`` when it is not None."""
     gates, _, hidden = dxp.shape
     inputs = flat.shape[1]
     if products.ON_TORCH:
         dxp_t, d_rec_t = torch.from_numpy(dxp), torch.from_numpy(d_rec)
+        if d_rec_t.shape[0] < gates:   # the first gates' recurrent gradients are dxp's
+            d_rec_t = torch.cat([dxp_t[:gates - d_rec_t.shape[0]], d_rec_t])
         previous = torch.from_numpy(hprev)
         if dX is not None:
             for g, w_g in enumerate(w_ih.view(gates, hidden, inputs)):
@@ -130,7 +133,7 @@ class FusedLayer(torch.autograd.Function):
         X, *weights = ctx.saved_tensors
         steps, batch, inputs = X.shape
         flat = X.reshape(steps * batch, inputs)
-        gates, hidden = kernel.gates, weights[1].shape[1]
+        hidden = weights[1].shape[1]
         dX = torch.zeros_like(flat) if ctx.needs_input_grad[3] else None
         grads: list[torch.Tensor] = []
         dstates: list[torch.Tensor] = []
@@ -140,7 +143,7 @@ class FusedLayer(torch.autograd.Function):
             dxp, d_recurrent, dstate0 = kernel.backward(
                 saved, _array(w_hh), lengths, d == 1,
                 _array(dy[:, :, d * hidden:(d + 1) * hidden]), dfinal)
-            shape = (gates, steps * batch, hidden)
+            shape = (-1, steps * batch, hidden)
             grads += _parameter_gradients(dxp.reshape(shape), d_recurrent.reshape(shape), flat,
                                           hprev.reshape(steps * batch, hidden), w_ih, w_hh,
                                           dX)

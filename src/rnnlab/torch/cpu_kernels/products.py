@@ -5,7 +5,7 @@ parameters and of the input (``G`` gates, ``N = T·B`` rows, ``H`` units, ``I`` 
 
     x̂_g = X W_igᵀ + b_g                  (N, H)     project
     dW_ig = dx̂_gᵀ X     db_ig = Σ_n dx̂_g   (H, I), (H,)
-    dW_hg = dÂ_gᵀ Hprev  db_hg = Σ_n dÂ_g   (H, H), (H,)
+    dW_hg = dÂ_gᵀ Hprev  db_hg = Σ_n dÂ_g   (H, H), (H,)    (dÂ_g = dx̂_g but for the GRU's n)
     dX   += Σ_g dx̂_g W_ig                  (N, I)     parameter_gradients
 
 Which library runs them is :data:`ON_TORCH`'s choice, by processor vendor. torch's CPU build
@@ -86,17 +86,20 @@ def _column_sums(a, out):
 
 @numba.njit(**JIT)
 def parameter_gradients(dxp, d_rec, X, hprev, w_ih, dw_ih, dw_hh, db_ih, db_hh, dX, need_x):
-    """One direction's gradients from the scan's: ``dxp = dL/dx̂`` and ``d_rec = dL/dÂ``
-    ``(G, N, H)``; ``X`` ``(N, I)``, ``hprev`` ``(N, H)``, ``w_ih`` ``(G, H, I)``. Writes
+    """One direction's gradients from the scan's: ``dxp = dL/dx̂`` ``(G, N, H)`` and
+    ``d_rec = dL/dÂ`` of the last ``K`` gates ``(K, N, H)`` (the others' equal ``dxp``'s);
+    ``X`` ``(N, I)``, ``hprev`` ``(N, H)``, ``w_ih`` ``(G, H, I)``. Writes
     ``dw_ih`` ``(G, H, I)``, ``dw_hh`` ``(G, H, H)``, ``db_ih``, ``db_hh`` ``(G, H)``; adds
     ``Σ_g dxp[g] @ w_ih[g]`` to ``dX`` ``(N, I)`` when ``need_x``."""
     scratch = np.empty_like(dX) if need_x else dX
     flat_dx, flat_scratch = dX.reshape(dX.size), scratch.reshape(scratch.size)
+    shared = dxp.shape[0] - d_rec.shape[0]
     for g in range(dxp.shape[0]):
+        recurrent = dxp[g] if g < shared else d_rec[g - shared]
         np.dot(dxp[g].T, X, dw_ih[g])
-        np.dot(d_rec[g].T, hprev, dw_hh[g])
+        np.dot(recurrent.T, hprev, dw_hh[g])
         _column_sums(dxp[g], db_ih[g])
-        _column_sums(d_rec[g], db_hh[g])
+        _column_sums(recurrent, db_hh[g])
         if need_x:
             np.dot(dxp[g], w_ih[g], scratch)
             for i in range(flat_dx.shape[0]):
