@@ -18,14 +18,9 @@ import torch
 
 def processor() -> str:
     """The processor's model name (``/proc/cpuinfo`` on Linux), else ``platform``'s guess."""
-    try:
-        with open("/proc/cpuinfo", encoding="ascii", errors="replace") as info:
-            for line in info:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
+    from rnnlab.torch.cpu_kernels.products import cpuinfo
+
+    return cpuinfo("model name") or platform.processor() or platform.machine()
 
 
 def blas_kernels() -> str:

@@ -33,17 +33,24 @@ import numpy as np
 from rnnlab.torch.cpu_kernels.jit import JIT
 
 
-def cpu_vendor() -> str:
-    """The processor's vendor string (``"GenuineIntel"``, ``"AuthenticAMD"``, …), or ``""``
-    where the system does not say (read from ``/proc/cpuinfo`` on Linux)."""
+def cpuinfo(field: str) -> str:
+    """The first value of ``field`` (``"vendor_id"``, ``"model name"``) in ``/proc/cpuinfo``,
+    or ``""`` where there is no such file (not Linux) or field."""
     try:
         with open("/proc/cpuinfo", encoding="ascii", errors="replace") as info:
             for line in info:
-                if line.startswith("vendor_id"):
+                if line.startswith(field):
                     return line.split(":", 1)[1].strip()
     except OSError:
         pass
-    return "GenuineIntel" if "GenuineIntel" in platform.processor() else ""
+    return ""
+
+
+def cpu_vendor() -> str:
+    """The processor's vendor string (``"GenuineIntel"``, ``"AuthenticAMD"``, …), or ``""``
+    where the system does not say."""
+    return cpuinfo("vendor_id") or ("GenuineIntel" if "GenuineIntel" in platform.processor()
+                                    else "")
 
 
 def _on_torch() -> bool:
