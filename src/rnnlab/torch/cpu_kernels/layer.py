@@ -63,10 +63,11 @@ def _projection(flat: torch.Tensor, w_ih: torch.Tensor, input_bias: np.ndarray, 
 
 def _parameter_gradients(dxp: np.ndarray, d_rec: np.ndarray, flat: torch.Tensor,
                          hprev: np.ndarray, w_ih: torch.Tensor, w_hh: torch.Tensor,
-                         dX: torch.Tensor | None) -> list[torch.Tensor]:
+                         dX: torch.Tensor | None, first: bool) -> list[torch.Tensor]:
     """``[dW_ih, dW_hh, db_ih, db_hh]`` of one direction from the scan's ``dxp`` ``(G, T·B, H)``
     and ``d_rec`` ``(K, T·B, H)`` (:class:`~.kernel.CellKernel`); adds the input's gradient
-    to ``dX`` ``(T·B, I)`` when it is not None."""
+    to ``dX`` ``(T·B, I)`` when it is not None (on the scans' BLAS the ``first`` direction
+    writes it: ``dX`` comes from :func:`_input_gradient`, uninitialised there)."""
     gates, _, hidden = dxp.shape
     inputs = flat.shape[1]
     if products.ON_TORCH:
@@ -87,9 +88,15 @@ def _parameter_gradients(dxp: np.ndarray, d_rec: np.ndarray, flat: torch.Tensor,
     dx = dX.numpy() if need_x else np.empty((0, 0), dtype=dxp.dtype)
     products.parameter_gradients(dxp, d_rec, _array(flat), hprev,
                                  _array(w_ih).reshape(gates, hidden, inputs), dw_ih, dw_hh,
-                                 db_ih, db_hh, dx, need_x)
+                                 db_ih, db_hh, dx, need_x, not first)
     return [torch.from_numpy(dw_ih).view_as(w_ih), torch.from_numpy(dw_hh).view_as(w_hh),
             torch.from_numpy(db_ih).view(-1), torch.from_numpy(db_hh).view(-1)]
+
+
+def _input_gradient(flat: torch.Tensor) -> torch.Tensor:
+    """The buffer for ``dL/dX`` ``(T·B, I)``: zeros for torch's ``addmm_``, uninitialised for
+    the scans' BLAS, where the first direction's product writes every value."""
+    return torch.zeros_like(flat) if products.ON_TORCH else torch.empty_like(flat)
 
 
 class FusedLayer(torch.autograd.Function):
@@ -134,7 +141,7 @@ class FusedLayer(torch.autograd.Function):
         steps, batch, inputs = X.shape
         flat = X.reshape(steps * batch, inputs)
         hidden = weights[1].shape[1]
-        dX = torch.zeros_like(flat) if ctx.needs_input_grad[3] else None
+        dX = _input_gradient(flat) if ctx.needs_input_grad[3] else None
         grads: list[torch.Tensor] = []
         dstates: list[torch.Tensor] = []
         for d, (hprev, saved) in enumerate(ctx.caches):
@@ -146,7 +153,7 @@ class FusedLayer(torch.autograd.Function):
             shape = (-1, steps * batch, hidden)
             grads += _parameter_gradients(dxp.reshape(shape), d_recurrent.reshape(shape), flat,
                                           hprev.reshape(steps * batch, hidden), w_ih, w_hh,
-                                          dX)
+                                          dX, d == 0)
             dstates.extend(torch.from_numpy(s) for s in dstate0)
         dX = None if dX is None else dX.view(steps, batch, inputs)
         return (None, None, None, dX, *grads, *dstates)

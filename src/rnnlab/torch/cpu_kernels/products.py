@@ -92,22 +92,31 @@ def _column_sums(a, out):
 
 
 @numba.njit(**JIT)
-def parameter_gradients(dxp, d_rec, X, hprev, w_ih, dw_ih, dw_hh, db_ih, db_hh, dX, need_x):
+def parameter_gradients(dxp, d_rec, X, hprev, w_ih, dw_ih, dw_hh, db_ih, db_hh, dX, need_x,
+                        add_to_x):
     """One direction's gradients from the scan's: ``dxp = dL/dx̂`` ``(G, N, H)`` and
     ``d_rec = dL/dÂ`` of the last ``K`` gates ``(K, N, H)`` (the others' equal ``dxp``'s);
     ``X`` ``(N, I)``, ``hprev`` ``(N, H)``, ``w_ih`` ``(G, H, I)``. Writes
-    ``dw_ih`` ``(G, H, I)``, ``dw_hh`` ``(G, H, H)``, ``db_ih``, ``db_hh`` ``(G, H)``; adds
-    ``Σ_g dxp[g] @ w_ih[g]`` to ``dX`` ``(N, I)`` when ``need_x``."""
-    scratch = np.empty_like(dX) if need_x else dX
+    ``dw_ih`` ``(G, H, I)``, ``dw_hh`` ``(G, H, H)``, ``db_ih``, ``db_hh`` ``(G, H)``; when
+    ``need_x``, writes ``Σ_g dxp[g] @ w_ih[g]`` to ``dX`` ``(N, I)``, or adds it to ``dX``'s
+    values when ``add_to_x`` (a second direction)."""
+    gates = dxp.shape[0]
+    scratch = np.empty_like(dX) if need_x and (add_to_x or gates > 1) else dX[:0]
     flat_dx, flat_scratch = dX.reshape(dX.size), scratch.reshape(scratch.size)
-    shared = dxp.shape[0] - d_rec.shape[0]
-    for g in range(dxp.shape[0]):
+    shared = gates - d_rec.shape[0]
+    for g in range(gates):
         recurrent = dxp[g] if g < shared else d_rec[g - shared]
         np.dot(dxp[g].T, X, dw_ih[g])
         np.dot(recurrent.T, hprev, dw_hh[g])
         _column_sums(dxp[g], db_ih[g])
-        _column_sums(recurrent, db_hh[g])
+        if g < shared:                  # the same rows: the same sums
+            db_hh[g][:] = db_ih[g]
+        else:
+            _column_sums(recurrent, db_hh[g])
         if need_x:
-            np.dot(dxp[g], w_ih[g], scratch)
-            for i in range(flat_dx.shape[0]):
-                flat_dx[i] += flat_scratch[i]
+            if g == 0 and not add_to_x:  # the first product is written, not added
+                np.dot(dxp[g], w_ih[g], dX)
+            else:
+                np.dot(dxp[g], w_ih[g], scratch)
+                for i in range(flat_dx.shape[0]):
+                    flat_dx[i] += flat_scratch[i]
