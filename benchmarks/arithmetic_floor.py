@@ -26,12 +26,14 @@ import numba
 import numpy as np
 import torch
 
-from rnnlab.torch.cpu_kernels.jit import single_threaded_blas
+from rnnlab.torch.cpu_kernels import gru, lstm, rnn
+from rnnlab.torch.cpu_kernels.jit import JIT, single_threaded_blas
 
-GATES = {"rnn": 1, "gru": 3, "lstm": 4}
+#: Gate blocks per cell, as the fused kernels compute them.
+GATES = {"rnn": rnn.TANH_KERNEL.gates, "gru": gru.KERNEL.gates, "lstm": lstm.KERNEL.gates}
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(**JIT)
 def _products_on_scan_blas(X, w_ih_t, w_hh_t, w_hh, w_ih, da, hprev, xp, recurrent, dh,
                            dw_ih, dw_hh, dx):
     """The products of the module docstring on numba's BLAS; ``da`` is ``(T, B, G·H)``."""
