@@ -118,6 +118,57 @@ def test_variable_lengths_without_initial_state_and_larger_sizes_match(cell):
         assert relative_error(value, theirs[key]) < 1e-5, key
 
 
+def output_gradient_losses():
+    """Losses whose ``dL/dy`` reaches the layer in each layout the backward scans read:
+    batch-first (read in place), time-major, and expanded from a scalar (copied)."""
+    weights = torch.Generator().manual_seed(3)
+
+    def batch_first(y):
+        return (y * torch.randn(y.shape, generator=weights, dtype=y.dtype)).sum()
+
+    def time_major(y):
+        steps_first = y.transpose(0, 1)
+        return (steps_first * torch.randn(steps_first.shape, generator=weights,
+                                          dtype=y.dtype)).sum()
+
+    return {"batch-first": batch_first, "time-major": time_major,
+            "expanded": lambda y: y.sum()}
+
+
+@pytest.mark.parametrize("layout", list(output_gradient_losses()))
+@pytest.mark.parametrize("cell", list(CELLS))
+def test_every_layout_of_the_output_gradient_gives_torch_nns_gradients(cell, layout):
+    layer = make_layer(cell, input_size=3, hidden=6, seed=4)
+    x, states, lengths = make_inputs(layer, 5, 7, True, seed=4)
+    gradients = {}
+    for choice in ("rnnlab", "torch"):
+        layer.kernels = choice
+        layer.zero_grad()
+        inputs = x.detach().clone().requires_grad_()
+        h0 = [s.detach().clone().requires_grad_() for s in states]
+        y, _ = layer(inputs, tuple(h0) if len(h0) == 2 else h0[0], lengths)
+        output_gradient_losses()[layout](y).backward()
+        gradients[choice] = [inputs.grad, *(s.grad for s in h0),
+                             *(p.grad.clone() for p in layer.parameters())]
+    for ours, theirs in zip(*gradients.values(), strict=True):
+        assert relative_error(ours.numpy(), theirs.numpy()) < 1e-10
+
+
+def test_a_batch_first_output_gradient_is_read_in_place_not_copied():
+    from rnnlab.torch.cpu_kernels.layer import _output_gradient
+
+    batch_first = torch.randn(4, 6, 5)
+    array, is_batch_first = _output_gradient(batch_first.transpose(0, 1))
+    assert is_batch_first and np.shares_memory(array, batch_first.numpy())
+    time_major = torch.randn(6, 4, 5)
+    array, is_batch_first = _output_gradient(time_major)
+    assert not is_batch_first and np.shares_memory(array, time_major.numpy())
+    one_direction = torch.randn(4, 6, 10).transpose(0, 1)[:, :, 5:]   # of two: copied
+    array, is_batch_first = _output_gradient(one_direction)
+    assert not is_batch_first and array.flags.c_contiguous
+    np.testing.assert_array_equal(array, one_direction.numpy())
+
+
 @pytest.mark.parametrize("cell", list(CELLS))
 def test_gradcheck_through_two_bidirectional_layers_with_lengths(cell):
     layer = make_layer(cell, input_size=2, hidden=3, num_layers=2, bidirectional=True)

@@ -31,6 +31,7 @@ import numpy as np
 from rnnlab.torch.cpu_kernels.jit import JIT, sigmoid, tanh
 from rnnlab.torch.cpu_kernels.kernel import (
     CellKernel,
+    add_output_gradient,
     all_valid,
     flat,
     hold_padded_rows,
@@ -77,10 +78,10 @@ def gru_forward_scan(xp, w_t, b_hn, h, lengths, reverse, y, hprev, q):
 
 
 @numba.njit(**JIT)
-def gru_backward_scan(gates, hprev, q, w, lengths, reverse, dy, dh, dxp, drec):
+def gru_backward_scan(gates, hprev, q, w, lengths, reverse, dy, dy_batch_first, dh, dxp, drec):
     """Backward of :func:`gru_forward_scan`. ``w[g]`` is ``W_hg`` ``(H, H)``. ``dh`` ``(B, H)``
-    in: dL/dh_n, out: dL/dh0. Writes ``dxp`` ``(3, T, B, H)`` and ``drec`` ``(1, T, B, H)``
-    (``dq``)."""
+    in: dL/dh_n, out: dL/dh0. ``dy`` as :func:`~.kernel.add_output_gradient` reads it.
+    Writes ``dxp`` ``(3, T, B, H)`` and ``drec`` ``(1, T, B, H)`` (``dq``)."""
     steps, batch, hidden = gates.shape[1], gates.shape[2], gates.shape[3]
     one, zero = gates.dtype.type(1.0), gates.dtype.type(0.0)
     g = np.empty((batch, hidden), dtype=gates.dtype)
@@ -90,9 +91,7 @@ def gru_backward_scan(gates, hprev, q, w, lengths, reverse, dy, dh, dxp, drec):
     for s in range(steps):
         t = s if reverse else steps - 1 - s
         full = all_valid(lengths, t)
-        dy_t = flat(dy[t])
-        for i in range(g_f.shape[0]):
-            g_f[i] = dh_f[i] + dy_t[i]
+        add_output_gradient(dh, dy, dy_batch_first, t, g)
         if not full:                        # padding: no gradient enters, dh passes through
             for b in range(batch):
                 if t >= lengths[b]:
@@ -141,13 +140,13 @@ def _forward(xp, w_hh, b_hn, states0, lengths, reverse, y):
     return (h,), hprev, (xp, hprev, q)
 
 
-def _backward(saved, w_hh, lengths, reverse, dy, dfinals):
+def _backward(saved, w_hh, lengths, reverse, dy, dy_batch_first, dfinals):
     gates, hprev, q = saved
     hidden = w_hh.shape[1]
     dh = dfinals[0].copy()
     dxp, drec = np.empty_like(gates), np.empty_like(gates[2:])
     gru_backward_scan(gates, hprev, q, w_hh.reshape(3, hidden, hidden), lengths, reverse, dy,
-                      dh, dxp, drec)
+                      dy_batch_first, dh, dxp, drec)
     return dxp, drec, (dh,)
 
 

@@ -18,7 +18,9 @@ rows of ``H`` (batch-major blocks) gave 5–12 at ``H`` = 16–34 where long con
 apart: 8–42 against 4.5–15 at ``H`` = 128; feature-major step blocks stored ``(T, F, B)``
 made the weight-gradient products batched or copied (1.5–6× one plain product at 64×100).
 
-All arrays are C-contiguous in the module's dtype; ``lengths`` is ``(B,)`` int64 (``T``
+All arrays are C-contiguous in the module's dtype (the output gradient ``dy`` reaches the
+backward scans time-major ``(T, B, H)`` or batch-first ``(B, T, H)``, as it arrives: see
+:func:`add_output_gradient`); ``lengths`` is ``(B,)`` int64 (``T``
 everywhere when nothing is padded); a step ``t ≥ lengths[b]`` is padding for row ``b``: its
 output is 0 and its state passes through unchanged, in both directions (``reverse=True`` walks
 ``t = T−1 … 0``), which is what ``pack_padded_sequence`` means for a right-padded batch.
@@ -37,7 +39,8 @@ from rnnlab.torch.cpu_kernels.jit import JIT
 
 #: forward(xp, w_hh, inner_bias, states0, lengths, reverse, y) -> (finals, hprev, saved)
 Forward = Callable[..., tuple[tuple[np.ndarray, ...], np.ndarray, Any]]
-#: backward(saved, w_hh, lengths, reverse, dy, dfinals) -> (dxp, d_recurrent, dstates0)
+#: backward(saved, w_hh, lengths, reverse, dy, dy_batch_first, dfinals)
+#:     -> (dxp, d_recurrent, dstates0)
 Backward = Callable[..., tuple[np.ndarray, np.ndarray, tuple[np.ndarray, ...]]]
 
 
@@ -56,8 +59,9 @@ class CellKernel:
             may overwrite it), ``w_hh`` PyTorch's ``(G·H, H)``, ``states0``/``finals`` tuples
             of ``(B, H)``; ``y`` ``(T, B, H)`` is written, and ``hprev`` ``(T, B, H)`` holds
             ``h_{t−1}`` of every step (for ``dW_hh``).
-        backward: ``(saved, w_hh, lengths, reverse, dy, dfinals)`` →
-            ``(dxp, d_recurrent, dstates0)``: ``dxp = dL/dxp`` ``(G, T, B, H)``, and
+        backward: ``(saved, w_hh, lengths, reverse, dy, dy_batch_first, dfinals)`` →
+            ``(dxp, d_recurrent, dstates0)``; ``dy`` is ``(T, B, H)``, or ``(B, T, H)`` when
+            ``dy_batch_first``; ``dxp = dL/dxp`` ``(G, T, B, H)``, and
             ``d_recurrent`` ``(K, T, B, H)`` the gradient of the recurrent pre-activation
             ``W_hh h + b_hh`` of the last ``K ≤ G`` gates; the first ``G − K`` gates' equal
             their ``dxp`` (``dxp`` itself when ``b_hh`` folds into the projection, ``K = G``;
@@ -107,3 +111,23 @@ def zero_padded_rows(lengths, t, out):
     for b in range(lengths.shape[0]):
         if t >= lengths[b]:
             out[b] = 0.0
+
+
+@numba.njit(**JIT)
+def add_output_gradient(dh, dy, batch_first, t, out):
+    """``out = dh + dy_t`` ``(B, H)``: the gradient reaching step ``t``'s output ``h_t``.
+
+    ``dy`` is ``(T, B, H)``, or ``(B, T, H)`` when ``batch_first``: a batch-first layer's
+    gradient arrives batch-first, and reading its rows in place (``H`` contiguous values each)
+    saves copying all of it to time-major before the scan (measured: 60 µs of a 2 ms forward +
+    backward at 32×40, H = 128; 1 ms of 15 at 64×100).
+    """
+    if batch_first:
+        for b in range(dh.shape[0]):
+            row, state, into = dy[b, t], dh[b], out[b]
+            for j in range(row.shape[0]):
+                into[j] = state[j] + row[j]
+    else:
+        step, state, into = flat(dy[t]), flat(dh), flat(out)
+        for i in range(step.shape[0]):
+            into[i] = state[i] + step[i]

@@ -93,6 +93,18 @@ def _parameter_gradients(dxp: np.ndarray, d_rec: np.ndarray, flat: torch.Tensor,
             torch.from_numpy(db_ih).view(-1), torch.from_numpy(db_hh).view(-1)]
 
 
+def _output_gradient(dy: torch.Tensor) -> tuple[np.ndarray, bool]:
+    """One direction's ``dL/dy`` ``(T, B, H)`` for the backward scans, and whether it is handed
+    over batch-first: the layer's output is a batch-first view, so its gradient usually
+    arrives as one, and is then read in place as ``(B, T, H)`` rather than copied to
+    time-major (inside a stack, and for one direction of two, it is time-major or copied)."""
+    if not dy.is_contiguous():
+        batch_first = dy.transpose(0, 1)
+        if batch_first.is_contiguous():
+            return batch_first.detach().numpy(), True
+    return _array(dy), False
+
+
 def _input_gradient(flat: torch.Tensor) -> torch.Tensor:
     """The buffer for ``dL/dX`` ``(T·B, I)``: zeros for torch's ``addmm_``, uninitialised for
     the scans' BLAS, where the first direction's product writes every value."""
@@ -149,7 +161,7 @@ class FusedLayer(torch.autograd.Function):
             dfinal = tuple(_array(g) for g in dfinals[kernel.states * d:kernel.states * (d + 1)])
             dxp, d_recurrent, dstate0 = kernel.backward(
                 saved, _array(w_hh), lengths, d == 1,
-                _array(dy[:, :, d * hidden:(d + 1) * hidden]), dfinal)
+                *_output_gradient(dy[:, :, d * hidden:(d + 1) * hidden]), dfinal)
             shape = (-1, steps * batch, hidden)
             grads += _parameter_gradients(dxp.reshape(shape), d_recurrent.reshape(shape), flat,
                                           hprev.reshape(steps * batch, hidden), w_ih, w_hh,

@@ -67,9 +67,11 @@ def lstm_forward_scan(xp, w_t, h, c, lengths, reverse, y, hprev, cprev, tanh_c):
 
 
 @numba.njit(**JIT)
-def lstm_backward_scan(gates, cprev, tanh_c, w, lengths, reverse, dy, dh, dc, dxp):
+def lstm_backward_scan(gates, cprev, tanh_c, w, lengths, reverse, dy, dy_batch_first, dh, dc,
+                       dxp):
     """Backward of :func:`lstm_forward_scan`. ``w[g]`` is ``W_hg``. ``dh``, ``dc`` ``(B, H)``
-    in: dL/dh_n, dL/dc_n, out: dL/dh0, dL/dc0. Writes ``dxp`` ``(4, T, B, H)``."""
+    in: dL/dh_n, dL/dc_n, out: dL/dh0, dL/dc0. ``dy`` as
+    :func:`~.kernel.add_output_gradient` reads it. Writes ``dxp`` ``(4, T, B, H)``."""
     steps, batch, hidden = gates.shape[1], gates.shape[2], gates.shape[3]
     one, zero = gates.dtype.type(1.0), gates.dtype.type(0.0)
     g_h = np.empty((batch, hidden), dtype=gates.dtype)
@@ -80,9 +82,7 @@ def lstm_backward_scan(gates, cprev, tanh_c, w, lengths, reverse, dy, dh, dc, dx
     for s in range(steps):
         t = s if reverse else steps - 1 - s
         full = contract.all_valid(lengths, t)
-        dy_t = contract.flat(dy[t])
-        for k in range(g_h_f.shape[0]):
-            g_h_f[k] = dh_f[k] + dy_t[k]
+        contract.add_output_gradient(dh, dy, dy_batch_first, t, g_h)
         o, tc = contract.flat(gates[3, t]), contract.flat(tanh_c[t])
         for k in range(g_c_f.shape[0]):
             g_c_f[k] = dc_f[k] + g_h_f[k] * o[k] * (one - tc[k] * tc[k])
@@ -133,13 +133,13 @@ def _forward(xp, w_hh, inner_bias, states0, lengths, reverse, y):
     return (h, c), hprev, (xp, cprev, tanh_c)
 
 
-def _backward(saved, w_hh, lengths, reverse, dy, dfinals):
+def _backward(saved, w_hh, lengths, reverse, dy, dy_batch_first, dfinals):
     gates, cprev, tanh_c = saved
     hidden = w_hh.shape[1]
     dh, dc = dfinals[0].copy(), dfinals[1].copy()
     dxp = np.empty_like(gates)
     lstm_backward_scan(gates, cprev, tanh_c, w_hh.reshape(4, hidden, hidden), lengths, reverse,
-                       dy, dh, dc, dxp)
+                       dy, dy_batch_first, dh, dc, dxp)
     return dxp, dxp, (dh, dc)
 
 

@@ -22,6 +22,7 @@ import numpy as np
 from rnnlab.torch.cpu_kernels.jit import JIT, tanh
 from rnnlab.torch.cpu_kernels.kernel import (
     CellKernel,
+    add_output_gradient,
     all_valid,
     flat,
     hold_padded_rows,
@@ -59,22 +60,23 @@ def rnn_forward_scan(xp, w_t, h, lengths, reverse, relu, y, hprev):
 
 
 @numba.njit(**JIT)
-def rnn_backward_scan(acts, w, lengths, reverse, relu, dy, dh, dxp):
+def rnn_backward_scan(acts, w, lengths, reverse, relu, dy, dy_batch_first, dh, dxp):
     """Backward of :func:`rnn_forward_scan`. ``w`` is ``W_hh``. ``dh`` ``(B, H)`` in:
-    dL/dh_n, out: dL/dh0. Writes ``dxp`` ``(1, T, B, H)``."""
+    dL/dh_n, out: dL/dh0. ``dy`` as :func:`~.kernel.add_output_gradient` reads it. Writes
+    ``dxp`` ``(1, T, B, H)``."""
     steps, batch, hidden = acts.shape[1], acts.shape[2], acts.shape[3]
     one, zero = acts.dtype.type(1.0), acts.dtype.type(0.0)
     product = np.empty((batch, hidden), dtype=acts.dtype)
-    dh_f = flat(dh)
     for s in range(steps):
         t = s if reverse else steps - 1 - s
-        act, da, dy_t = flat(acts[0, t]), flat(dxp[0, t]), flat(dy[t])
+        add_output_gradient(dh, dy, dy_batch_first, t, dxp[0, t])
+        act, da = flat(acts[0, t]), flat(dxp[0, t])
         if relu:
             for i in range(da.shape[0]):
-                da[i] = (dh_f[i] + dy_t[i]) if act[i] > zero else zero
+                da[i] = da[i] if act[i] > zero else zero
         else:
             for i in range(da.shape[0]):
-                da[i] = (dh_f[i] + dy_t[i]) * (one - act[i] * act[i])
+                da[i] *= one - act[i] * act[i]
         if all_valid(lengths, t):
             np.dot(dxp[0, t], w, dh)
         else:                               # padding: no gradient enters, dh passes through
@@ -99,10 +101,10 @@ def _scans(relu: bool) -> CellKernel:
         rnn_forward_scan(xp, np.ascontiguousarray(w_hh.T), h, lengths, reverse, relu, y, hprev)
         return (h,), hprev, xp
 
-    def backward(acts, w_hh, lengths, reverse, dy, dfinals):
+    def backward(acts, w_hh, lengths, reverse, dy, dy_batch_first, dfinals):
         dh = dfinals[0].copy()
         dxp = np.empty_like(acts)
-        rnn_backward_scan(acts, w_hh, lengths, reverse, relu, dy, dh, dxp)
+        rnn_backward_scan(acts, w_hh, lengths, reverse, relu, dy, dy_batch_first, dh, dxp)
         return dxp, dxp, (dh,)
 
     return CellKernel(gates=1, states=1, split_bias=_split_bias, forward=forward,
