@@ -7,7 +7,8 @@ Names are any of :data:`BENCHMARKS`; every other argument is passed on to each b
 import importlib
 import sys
 
-BENCHMARKS = ["kernels", "training_overhead", "study_speedup", "engines", "scan_forms"]
+BENCHMARKS = ["kernels", "training_overhead", "study_speedup", "engines", "scan_forms",
+              "stacked_seeds"]
 
 
 def main() -> None:
