@@ -38,27 +38,22 @@ import numpy as np
 import torch
 from torch import nn
 
+from benchmarks.arithmetic_floor import GATES
 from benchmarks.machine import describe
 from benchmarks.timing import blocked_times, summary
 from rnnlab import torch as fast
+from rnnlab.datasets.synthetic.adding import generate
 from rnnlab.study.matching import matched_hidden_sizes
 
 LAYERS = {"lstm": fast.LSTM, "gru": fast.GRU, "rnn": fast.RNN}
-GATES = {"lstm": 4, "gru": 3, "rnn": 1}
 RELATIVE_TOLERANCE = 1e-9
 
 
 def adding_problem(sequences: int, steps: int, seed: int,
                    dtype: torch.dtype) -> tuple[torch.Tensor, torch.Tensor]:
-    """``x`` ``(N, T, 2)``: uniform values and a 0/1 marker on two steps; ``y`` ``(N, 1)``:
-    the sum of the two marked values (Hochreiter & Schmidhuber's adding problem)."""
-    rng = np.random.default_rng(seed)
-    values = rng.uniform(0.0, 1.0, (sequences, steps))
-    markers = np.zeros((sequences, steps))
-    for row in range(sequences):
-        markers[row, rng.choice(steps, 2, replace=False)] = 1.0
-    x = np.stack([values, markers], axis=2)
-    y = (values * markers).sum(axis=1, keepdims=True)
+    """``x`` ``(N, T, 2)`` and ``y`` ``(N, 1)`` of rnnlab's adding problem
+    (:func:`rnnlab.datasets.synthetic.adding.generate`), as tensors of ``dtype``."""
+    x, y = generate(np.random.default_rng(seed), sequences, steps)
     return torch.tensor(x, dtype=dtype), torch.tensor(y, dtype=dtype)
 
 
@@ -101,6 +96,11 @@ class Stacked(nn.Module):
                 self.masks[name] = torch.zeros_like(parameter)
             for k, model in enumerate(models):
                 self._place(k, model, gates, hidden, features)
+        parameters = {**dict(self.recurrent.named_parameters()),
+                      **{"head." + n: p for n, p in self.head.named_parameters()}}
+        # only the weights with off-block entries need masking (the biases are all in-block)
+        self._masked = [(parameters[name], mask) for name, mask in self.masks.items()
+                        if not bool(mask.all())]
 
     def _place(self, k: int, model: Single, gates: int, hidden: int, features: int) -> None:
         wide = self.count * hidden
@@ -128,10 +128,8 @@ class Stacked(nn.Module):
         return self.head(y[:, -1])
 
     def mask_gradients(self) -> None:
-        parameters = {**dict(self.recurrent.named_parameters()),
-                      **{"head." + n: p for n, p in self.head.named_parameters()}}
-        for name, parameter in parameters.items():
-            parameter.grad.mul_(self.masks[name])
+        for parameter, mask in self._masked:
+            parameter.grad.mul_(mask)
 
 
 def batches(sequences: int, batch: int, seed: int) -> list[torch.Tensor]:
