@@ -133,3 +133,41 @@ def test_smallest_detectable_difference_has_the_stated_power():
     assert np.mean(np.abs(t) > critical) == pytest.approx(POWER, abs=0.015)
     assert min_detectable_difference(sd, 10) < delta  # more seeds detect smaller differences
     assert math.isnan(min_detectable_difference(sd, 1))
+
+
+@pytest.mark.parametrize("n", [2, 3, 5, 10, 30])
+@pytest.mark.parametrize("power", [0.5, 0.8, 0.95])
+def test_smallest_detectable_difference_is_scipy_stats_power_solved_exactly(n, power):
+    # The module computes the noncentral t's tails with scipy.special (scipy.stats takes
+    # ~0.8 s to import); the same equation written with scipy.stats must have the same root.
+    from scipy.optimize import brentq
+
+    critical = stats.t.ppf(1 - ALPHA / 2, n - 1)
+
+    def shortfall(effect):
+        nc = effect * math.sqrt(n)
+        lower = stats.nct.cdf(-critical, n - 1, nc)   # NaN where it underflows
+        return stats.nct.sf(critical, n - 1, nc) + np.nan_to_num(lower) - power
+
+    upper = 1.0
+    while shortfall(upper) < 0:
+        upper *= 2
+    for sd in (1e-4, 0.02, 3.0):
+        expected = brentq(shortfall, 0.0, upper, xtol=1e-10) * sd
+        assert min_detectable_difference(sd, n, power=power) == pytest.approx(expected,
+                                                                              rel=1e-12)
+
+
+def test_the_statistics_do_not_import_scipy_stats():
+    # What keeps a study's summary quick: scipy.stats is not needed for any of its numbers.
+    import subprocess
+    import sys
+
+    code = ("import sys\n"
+            "from rnnlab.study.statistics import Stat, min_detectable_difference, paired_test\n"
+            "Stat.of([0.1, 0.2, 0.4]); paired_test({0: 1.0, 1: 2.0}, {0: 0.5, 1: 0.7})\n"
+            "min_detectable_difference(0.02, 5)\n"
+            "print('scipy.stats' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "False"
