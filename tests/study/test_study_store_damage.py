@@ -168,3 +168,49 @@ def test_the_serial_executor_reports_the_interrupted_run_then_stops(tmp_path):
     with pytest.raises(KeyboardInterrupt):
         SerialExecutor().run(expand(CONFIG)[:2], interrupt, events.append)
     assert [e.kind for e in events] == ["start", "interrupted"]
+
+
+@pytest.mark.parametrize("moment", ["start", "done"])
+def test_a_ctrl_c_between_a_runs_events_still_leaves_no_run_marked_running(tmp_path, moment):
+    # Ctrl-C landing just after the store has marked a run running (before its function
+    # starts), or just after it stored the run as done: no row may stay "running", and a done
+    # run stays done.
+    runs = expand(CONFIG)[:2]
+    with open_store(tmp_path) as store:
+        def on_event(event):
+            if event.kind == "start":
+                store.mark_running(event.run)
+            elif event.kind == "done":
+                store.save_result(event.run, event.payload)
+            elif event.kind == "interrupted":
+                store.save_interruption(event.run)
+            if event.kind == moment:
+                raise KeyboardInterrupt
+
+        with pytest.raises(KeyboardInterrupt):
+            SerialExecutor().run(runs, fake_execute, on_event)
+        statuses = [row["status"] for row in store.runs(None)]
+    assert statuses == (["interrupted"] if moment == "start" else ["done"])
+
+
+def test_a_ctrl_c_while_the_pool_stores_a_result_stores_it_again_not_loses_it(tmp_path):
+    from rnnlab.study.executors import LocalExecutor
+
+    runs = expand(CONFIG)[:3]
+    events = []
+
+    def on_event(event):
+        if event.kind != "epoch":
+            events.append((event.kind, event.run.key))
+        if event.kind == "done" and [kind for kind, _ in events].count("done") == 1:
+            raise KeyboardInterrupt   # as if Ctrl-C landed while the first result was stored
+
+    with pytest.raises(KeyboardInterrupt):
+        LocalExecutor(1).run(runs, fake_execute, on_event)
+    first = next(key for kind, key in events if kind == "done")
+    assert [kind for kind, key in events if key == first] == ["start", "done", "done"]
+    assert ("interrupted", first) not in events
+    # every other run is either stored as done or reported interrupted, never left running
+    for run in runs:
+        kinds = [kind for kind, key in events if key == run.key]
+        assert run.key == first or not kinds or kinds[-1] in ("done", "interrupted")

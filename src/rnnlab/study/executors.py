@@ -90,18 +90,23 @@ class SerialExecutor:
         limits = threadpool_limits(1)  # NumPy's BLAS too, as in the pool's workers
         try:
             for run in runs:
-                on_event(Event("start", run))
+                # Ctrl-C can land anywhere in here, also just after the run was stored as
+                # running and before its function started: "interrupted" then still marks it
+                # (the store changes only a row that is running, so it is harmless once the
+                # run is stored as done).
                 try:
-                    result = function(run.to_dict(),
-                                      lambda payload, run=run: on_event(Event("epoch", run,
-                                                                              payload)))
+                    on_event(Event("start", run))
+                    try:
+                        result = function(run.to_dict(),
+                                          lambda payload, run=run: on_event(Event("epoch", run,
+                                                                                  payload)))
+                    except Exception as error:  # a failed run is recorded, the study goes on
+                        on_event(Event("failed", run, _one_line(error)))
+                    else:
+                        on_event(Event("done", run, result))
                 except KeyboardInterrupt:
                     on_event(Event("interrupted", run))
                     raise
-                except Exception as error:  # a failed run is recorded, the study goes on
-                    on_event(Event("failed", run, _one_line(error)))
-                else:
-                    on_event(Event("done", run, result))
         finally:
             torch.set_num_threads(threads)
             limits.restore_original_limits()
@@ -201,12 +206,15 @@ class LocalExecutor:
                 on_event(Event(kind, by_key[key], payload))
 
         def finish(future: Any) -> None:
-            run = pending.pop(future)
+            run = pending[future]
             try:
                 kind, payload = future.result()
             except Exception as error:  # the worker process itself died
                 kind, payload = "failed", _one_line(error)
             on_event(Event(kind, run, payload))
+            # Forgotten only once stored: a Ctrl-C inside on_event leaves the run pending, and
+            # the handler below stores it again (storing is idempotent) instead of losing it.
+            del pending[future]
 
         try:
             with _sigint_ignored():
