@@ -11,7 +11,7 @@ from study_fakes import fake_execute
 from test_study_cli import assert_one_line, run_cli
 
 from rnnlab.study import StudyConfig, StudyError, TaskSpec, expand, open_store, run_study
-from rnnlab.study.executors import SerialExecutor
+from rnnlab.study.executors import LocalExecutor, SerialExecutor
 
 CONFIG = StudyConfig(tasks=(TaskSpec("adding", (5, 30), {"n_train": 16, "n_val": 8,
                                                          "n_test": 8}),),
@@ -194,8 +194,6 @@ def test_a_ctrl_c_between_a_runs_events_still_leaves_no_run_marked_running(tmp_p
 
 
 def test_a_ctrl_c_while_the_pool_stores_a_result_stores_it_again_not_loses_it(tmp_path):
-    from rnnlab.study.executors import LocalExecutor
-
     runs = expand(CONFIG)[:3]
     events = []
 
